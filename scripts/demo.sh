@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Starts the kiosk demo with simulated hardware and embedded defaults on http://127.0.0.1:8080.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+npm run --silent build
+exec node dist/firmware/src/cli/main.js demo "$@"
