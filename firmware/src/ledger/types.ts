@@ -161,6 +161,8 @@ export interface CommitRecord {
   actor: Actor;
   at: Timestamp;
   ops: Op[];
+  /** SHA-256 of the canonical JSON of `ops`: how a repeated id is told apart from a reused one. */
+  fingerprint?: string;
 }
 
 export interface CommitResult {

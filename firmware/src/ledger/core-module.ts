@@ -1,0 +1,230 @@
+import type { ApplyContext, LedgerModule } from './module.js';
+import { CORE_MODULE, type CoreState } from './core-state.js';
+import {
+  LedgerError,
+  isClubAccount,
+  type AccountId,
+  type BlockCardOp,
+  type Card,
+  type CardKind,
+  type CreateMemberOp,
+  type LinkCardOp,
+  type Member,
+  type Op,
+  type Transfer,
+  type TransferOp,
+  type UpdateMemberOp,
+} from './types.js';
+import { check, isIsoDate, isPhone, isSafeId } from './validate.js';
+
+const CARD_KINDS: readonly CardKind[] = ['member', 'discount', 'gift', 'credit', 'staff'];
+const ACCOUNT_PATTERN = /^(member|card|club):[A-Za-z0-9_.:-]{1,160}$/;
+
+function member(state: CoreState, memberId: string): Member {
+  const found = state.members.get(memberId);
+  if (!found) throw new LedgerError('UNKNOWN_MEMBER', `no member ${memberId}`, { memberId });
+  return found;
+}
+
+function checkProfile(op: Partial<CreateMemberOp>): void {
+  if (op.name !== undefined) check(typeof op.name === 'string' && op.name.trim().length > 0 && op.name.length <= 100, 'name must be 1 to 100 characters');
+  if (op.phone !== undefined) check(isPhone(op.phone), 'phone must be a normalised Iranian mobile number (09xxxxxxxxx)');
+  if (op.birthday !== undefined) check(isIsoDate(op.birthday), 'birthday must be a date (YYYY-MM-DD)');
+  if (op.anniversary !== undefined) check(isIsoDate(op.anniversary), 'anniversary must be a date (YYYY-MM-DD)');
+  if (op.smsConsent !== undefined) check(typeof op.smsConsent === 'boolean', 'smsConsent must be true or false');
+  if (op.interests !== undefined) {
+    check(Array.isArray(op.interests) && op.interests.length <= 20 && op.interests.every((i) => typeof i === 'string' && i.length <= 40), 'interests must be at most 20 short strings');
+  }
+}
+
+function createMember(state: CoreState, raw: Op, ctx: ApplyContext): { memberId: string } {
+  const op = raw as unknown as CreateMemberOp;
+  check(isSafeId(op.memberId), 'memberId must be a short id');
+  check(typeof op.name === 'string' && typeof op.phone === 'string' && typeof op.smsConsent === 'boolean', 'name, phone and smsConsent are required');
+  check(isSafeId(op.storeId), 'storeId must be a short id');
+  checkProfile(op);
+  if (state.members.has(op.memberId)) throw new LedgerError('MEMBER_EXISTS', `member ${op.memberId} exists`, { memberId: op.memberId });
+  if (state.memberByPhone.has(op.phone)) {
+    throw new LedgerError('PHONE_IN_USE', 'this phone number belongs to another member', { memberId: state.memberByPhone.get(op.phone) });
+  }
+  const created: Member = {
+    id: op.memberId,
+    name: op.name.trim(),
+    phone: op.phone,
+    smsConsent: op.smsConsent,
+    storeId: op.storeId,
+    createdAt: ctx.at,
+    updatedAt: ctx.at,
+    ...(op.birthday !== undefined && { birthday: op.birthday }),
+    ...(op.anniversary !== undefined && { anniversary: op.anniversary }),
+    ...(op.interests !== undefined && { interests: [...op.interests] }),
+  };
+  ctx.undo.set(state.members, created.id, created);
+  ctx.undo.set(state.memberByPhone, created.phone, created.id);
+  return { memberId: created.id };
+}
+
+function updateMember(state: CoreState, raw: Op, ctx: ApplyContext): { memberId: string } {
+  const op = raw as unknown as UpdateMemberOp;
+  check(typeof op.patch === 'object' && op.patch !== null, 'patch must be an object');
+  const allowed = ['name', 'phone', 'birthday', 'anniversary', 'smsConsent', 'interests'];
+  check(Object.keys(op.patch).every((key) => allowed.includes(key)), `patch may only change ${allowed.join(', ')}`);
+  checkProfile(op.patch);
+  const current = member(state, op.memberId);
+  const phone = op.patch.phone;
+  if (phone !== undefined && phone !== current.phone) {
+    if (state.memberByPhone.has(phone)) throw new LedgerError('PHONE_IN_USE', 'this phone number belongs to another member');
+    ctx.undo.delete(state.memberByPhone, current.phone);
+    ctx.undo.set(state.memberByPhone, phone, current.id);
+  }
+  ctx.undo.set(state.members, current.id, { ...current, ...op.patch, updatedAt: ctx.at });
+  return { memberId: current.id };
+}
+
+function linkCard(state: CoreState, raw: Op, ctx: ApplyContext): { cardId: string; alreadyLinked: boolean } {
+  const op = raw as unknown as LinkCardOp;
+  check(typeof op.cardId === 'string' && /^[a-z0-9]{2,8}:[A-Za-z0-9_.-]{1,128}$/.test(op.cardId), 'cardId must be a normalised card id like nfc:04A1B2C3');
+  check(CARD_KINDS.includes(op.kind), `kind must be one of ${CARD_KINDS.join(', ')}`);
+  member(state, op.memberId);
+  const existing = state.cards.get(op.cardId);
+  if (existing) {
+    if (existing.status === 'blocked') throw new LedgerError('CARD_BLOCKED', 'this card is blocked and cannot be linked again');
+    if (existing.memberId !== op.memberId) throw new LedgerError('CARD_IN_USE', 'this card belongs to another member');
+    return { cardId: op.cardId, alreadyLinked: true };
+  }
+  const card: Card = { id: op.cardId, memberId: op.memberId, kind: op.kind, status: 'active', linkedAt: ctx.at };
+  ctx.undo.set(state.cards, card.id, card);
+  ctx.undo.set(state.cardsByMember, op.memberId, [...(state.cardsByMember.get(op.memberId) ?? []), card.id]);
+  return { cardId: card.id, alreadyLinked: false };
+}
+
+function blockCard(state: CoreState, raw: Op, ctx: ApplyContext): { cardId: string; alreadyBlocked: boolean } {
+  const op = raw as unknown as BlockCardOp;
+  check(typeof op.reason === 'string' && op.reason.length > 0 && op.reason.length <= 200, 'reason must be 1 to 200 characters');
+  const card = state.cards.get(op.cardId);
+  if (!card) throw new LedgerError('UNKNOWN_CARD', 'no such card');
+  if (card.status === 'blocked') return { cardId: card.id, alreadyBlocked: true };
+  if (op.replacedBy !== undefined) check(typeof op.replacedBy === 'string', 'replacedBy must be a card id');
+  ctx.undo.set(state.cards, card.id, {
+    ...card,
+    status: 'blocked',
+    blockedAt: ctx.at,
+    blockReason: op.reason,
+    ...(op.replacedBy !== undefined && { replacedBy: op.replacedBy }),
+  });
+  return { cardId: card.id, alreadyBlocked: false };
+}
+
+/** An account that must exist before it can move: its member or card must be known. */
+function checkAccountOwner(state: CoreState, account: AccountId): void {
+  check(ACCOUNT_PATTERN.test(account), `account "${account}" is not a valid account id`);
+  const [kind, owner] = account.split(':');
+  if (kind === 'member') member(state, owner!);
+  if (kind === 'card' && !state.cards.has(owner!)) throw new LedgerError('UNKNOWN_CARD', 'no such card', { account });
+}
+
+function transfer(state: CoreState, raw: Op, ctx: ApplyContext): { transferId: string; debitBalance: number; creditBalance: number } {
+  const op = raw as unknown as TransferOp;
+  check(Number.isSafeInteger(op.amount) && op.amount > 0, 'amount must be a positive whole number');
+  check(op.unit === 'points' || op.unit === 'rial', 'unit must be points or rial');
+  check(typeof op.reason === 'string' && /^[a-z][a-z0-9-]{0,39}$/.test(op.reason), 'reason must be a short lower-case word');
+  check(op.debit !== op.credit, 'debit and credit must be different accounts');
+  if (op.memo !== undefined) check(typeof op.memo === 'string' && op.memo.length <= 200, 'memo must be at most 200 characters');
+  if (op.ref !== undefined) check(typeof op.ref === 'object' && op.ref !== null && Object.values(op.ref).every((v) => typeof v === 'string'), 'ref must map names to strings');
+  checkAccountOwner(state, op.debit);
+  checkAccountOwner(state, op.credit);
+  const debitBalance = (state.balances.get(op.debit) ?? 0) - op.amount;
+  if (debitBalance < 0 && !isClubAccount(op.debit)) {
+    throw new LedgerError('INSUFFICIENT_BALANCE', `balance ${state.balances.get(op.debit) ?? 0} is less than ${op.amount}`, {
+      account: op.debit,
+      balance: state.balances.get(op.debit) ?? 0,
+      amount: op.amount,
+    });
+  }
+  const creditBalance = (state.balances.get(op.credit) ?? 0) + op.amount;
+  const record: Transfer = {
+    id: `${ctx.commitId}#${ctx.index}`,
+    debit: op.debit,
+    credit: op.credit,
+    amount: op.amount,
+    unit: op.unit,
+    reason: op.reason,
+    at: ctx.at,
+    ...(op.memo !== undefined && { memo: op.memo }),
+    ...(op.ref !== undefined && { ref: { ...op.ref } }),
+  };
+  ctx.undo.set(state.balances, op.debit, debitBalance);
+  ctx.undo.set(state.balances, op.credit, creditBalance);
+  for (const account of [op.debit, op.credit]) {
+    // Club accounts are the other side of everything; listing their transfers would make
+    // them grow without bound, and nobody reads them one by one.
+    if (isClubAccount(account)) continue;
+    const list = state.transfersByAccount.get(account);
+    if (list) {
+      list.push(record);
+      ctx.undo.onUndo(() => list.pop());
+    } else {
+      ctx.undo.set(state.transfersByAccount, account, [record]);
+    }
+  }
+  return { transferId: record.id, debitBalance, creditBalance };
+}
+
+interface CoreSnapshot {
+  members: Member[];
+  cards: Card[];
+  balances: Array<[AccountId, number]>;
+  transfers: Transfer[];
+}
+
+export const coreModule: LedgerModule<CoreState> = {
+  name: CORE_MODULE,
+  initial: () => ({
+    members: new Map(),
+    memberByPhone: new Map(),
+    cards: new Map(),
+    cardsByMember: new Map(),
+    balances: new Map(),
+    transfersByAccount: new Map(),
+  }),
+  handlers: {
+    'member.create': createMember,
+    'member.update': updateMember,
+    'card.link': linkCard,
+    'card.block': blockCard,
+    transfer,
+  },
+  toSnapshot(state): CoreSnapshot {
+    // Each transfer is listed under both of its member-side accounts; save it once.
+    const transfers = new Map<string, Transfer>();
+    for (const list of state.transfersByAccount.values()) for (const t of list) transfers.set(t.id, t);
+    return {
+      members: [...state.members.values()],
+      cards: [...state.cards.values()],
+      balances: [...state.balances.entries()],
+      transfers: [...transfers.values()],
+    };
+  },
+  fromSnapshot(data): CoreState {
+    const snapshot = data as CoreSnapshot;
+    const state = coreModule.initial();
+    for (const m of snapshot.members) {
+      state.members.set(m.id, m);
+      state.memberByPhone.set(m.phone, m.id);
+    }
+    for (const card of snapshot.cards) {
+      state.cards.set(card.id, card);
+      state.cardsByMember.set(card.memberId, [...(state.cardsByMember.get(card.memberId) ?? []), card.id]);
+    }
+    for (const [account, balance] of snapshot.balances) state.balances.set(account, balance);
+    for (const t of snapshot.transfers) {
+      for (const account of [t.debit, t.credit]) {
+        if (isClubAccount(account)) continue;
+        const list = state.transfersByAccount.get(account);
+        if (list) list.push(t);
+        else state.transfersByAccount.set(account, [t]);
+      }
+    }
+    return state;
+  },
+};

@@ -1,0 +1,104 @@
+import type { ApplyContext, LedgerModule, OpHandler } from './module.js';
+import { Undo } from './module.js';
+import { LedgerError, type CommitRecord, type Op, type Timestamp } from './types.js';
+
+/** What is remembered of every commit, so a repeated request gets its first answer. */
+export interface StoredCommit {
+  fingerprint: string;
+  seq: number;
+  at: Timestamp;
+  results: unknown[];
+}
+
+/** Nested operations (a purchase posting its transfers) may not recurse without end. */
+const MAX_NESTING = 8;
+
+/**
+ * The in-memory books: every module's slice and the commits seen so far. Applying a commit is
+ * all-or-nothing: if any operation is refused, everything the commit changed is undone.
+ * There is no I/O here; the Ledger decides when a commit is durable.
+ */
+export class LedgerEngine {
+  readonly slices = new Map<string, unknown>();
+  readonly commits = new Map<string, StoredCommit>();
+  private readonly handlers = new Map<string, { module: string; handler: OpHandler<unknown> }>();
+
+  constructor(readonly modules: readonly LedgerModule<unknown>[]) {
+    for (const module of modules) {
+      if (this.slices.has(module.name)) throw new Error(`ledger module "${module.name}" registered twice`);
+      this.slices.set(module.name, module.initial());
+      for (const [op, handler] of Object.entries(module.handlers)) {
+        const existing = this.handlers.get(op);
+        if (existing) throw new Error(`operation "${op}" is claimed by both ${existing.module} and ${module.name}`);
+        this.handlers.set(op, { module: module.name, handler });
+      }
+    }
+  }
+
+  slice<S>(name: string): S {
+    if (!this.slices.has(name)) throw new Error(`no ledger module "${name}"`);
+    return this.slices.get(name) as S;
+  }
+
+  knows(op: string): boolean {
+    return this.handlers.has(op);
+  }
+
+  /**
+   * Applies a commit's operations in order. On success returns the results and the undo log
+   * (kept until the record is durable); on refusal rolls back and rethrows.
+   */
+  apply(record: CommitRecord, seq: number, fingerprint: string): { results: unknown[]; undo: Undo } {
+    const undo = new Undo();
+    try {
+      const results = record.ops.map((op, index) => this.applyOne(op, record, index, undo, 0));
+      undo.set(this.commits, record.id, { fingerprint, seq, at: record.at, results });
+      return { results, undo };
+    } catch (error) {
+      undo.rollback();
+      throw error;
+    }
+  }
+
+  private applyOne(op: Op, record: CommitRecord, index: number, undo: Undo, depth: number): unknown {
+    if (typeof op !== 'object' || op === null || typeof op.op !== 'string') {
+      throw new LedgerError('INVALID_OPERATION', `operation ${index} has no "op" name`);
+    }
+    const entry = this.handlers.get(op.op);
+    if (!entry) throw new LedgerError('UNKNOWN_OPERATION', `unknown operation "${op.op}"`);
+    if (depth > MAX_NESTING) throw new LedgerError('INVALID_OPERATION', 'operations nested too deeply');
+    const context: ApplyContext = {
+      commitId: record.id,
+      index,
+      actor: record.actor,
+      at: record.at,
+      undo,
+      slice: <S>(name: string) => this.slice<S>(name),
+      // Nested operations get their own index space so transfer ids stay unique and stable.
+      applyNested: (nested: Op) => this.applyOne(nested, record, index * 1000 + nestedCounter(undo), undo, depth + 1),
+    };
+    return entry.handler(this.slices.get(entry.module), op, context);
+  }
+
+  toSnapshot(): Record<string, unknown> {
+    const modules: Record<string, unknown> = {};
+    for (const module of this.modules) modules[module.name] = module.toSnapshot(this.slices.get(module.name));
+    return modules;
+  }
+
+  loadSnapshot(modules: Record<string, unknown>, commits: Array<[string, StoredCommit]>): void {
+    for (const module of this.modules) {
+      if (module.name in modules) this.slices.set(module.name, module.fromSnapshot(modules[module.name]));
+    }
+    this.commits.clear();
+    for (const [id, stored] of commits) this.commits.set(id, stored);
+  }
+}
+
+/** Counts nested operations within one commit, via a property on its undo log. */
+const nestedCounts = new WeakMap<Undo, number>();
+function nestedCounter(undo: Undo): number {
+  const next = (nestedCounts.get(undo) ?? 0) + 1;
+  nestedCounts.set(undo, next);
+  return next;
+}

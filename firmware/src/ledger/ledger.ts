@@ -1,0 +1,461 @@
+import { join } from 'node:path';
+import { Low } from 'lowdb';
+import type { Logger } from 'pino';
+import { createLogger } from '../log/logger.js';
+import { canonicalJson, contentHash } from './canonical.js';
+import { SystemClock, type Clock } from './clock.js';
+import { coreModule } from './core-module.js';
+import { CORE_MODULE, type CoreState } from './core-state.js';
+import { LedgerEngine } from './engine.js';
+import type { AppendableFile, FileSystem } from './fs/file-system.js';
+import { NodeFileSystem } from './fs/node-file-system.js';
+import { decodeFrame, encodeFrame } from './journal/frame.js';
+import { listSegments, segmentName } from './journal/segments.js';
+import type { LedgerModule, Undo } from './module.js';
+import { recover, type SegmentIndex, type SnapshotData } from './recovery.js';
+import { DurableJsonFile } from './snapshot/durable-file.js';
+import { LedgerError, type AccountId, type CommitRecord, type CommitRequest, type CommitResult } from './types.js';
+import { validateRequest } from './request.js';
+
+export interface LedgerOptions {
+  dataDir: string;
+  /** Modules besides the core (which is always there). */
+  modules?: LedgerModule<unknown>[];
+  logger?: Logger;
+  clock?: Clock;
+  fileSystem?: FileSystem;
+  /** Take a snapshot and compact the journal after this many records. */
+  snapshotEveryRecords?: number;
+}
+
+/** A durable journal record, as the sync outbox reads it. */
+export interface JournalEntry {
+  seq: number;
+  hash: string;
+  prevHash: string;
+  record: CommitRecord;
+}
+
+export interface CommittedEntry extends JournalEntry {
+  results: unknown[];
+}
+
+interface Pending {
+  seq: number;
+  frame: Buffer;
+  hash: Buffer;
+  prevHash: Buffer;
+  record: CommitRecord;
+  undo: Undo;
+  result: CommitResult;
+  promise: Promise<CommitResult>;
+  resolve(result: CommitResult): void;
+  reject(error: unknown): void;
+}
+
+interface Held {
+  request: CommitRequest;
+  resolve(result: CommitResult): void;
+  reject(error: unknown): void;
+}
+
+/** Commits at most this many records per write + fsync, so one batch cannot grow unbounded. */
+const MAX_BATCH_RECORDS = 4096;
+/** Requests waiting while a snapshot is cut; more are refused rather than queued forever. */
+const MAX_HELD_REQUESTS = 10_000;
+
+/**
+ * The kiosk's books: members, cards and points in memory, every change journaled and fsynced
+ * before it is acknowledged. Concurrent commits share one write and one fsync (group commit).
+ * Periodically the whole state is saved as a snapshot (through lowdb, with a durable adapter)
+ * and the journal before it is deleted, except what the head office has not yet received.
+ */
+export class Ledger {
+  private readonly engine: LedgerEngine;
+  private readonly snapshotDb: Low<SnapshotData | null>;
+  private segment!: AppendableFile;
+  private segmentIndex: SegmentIndex[] = [];
+  private nextSeq = 1;
+  private lastHash!: Buffer;
+  private durableSeq = 0;
+  private durableHash!: Buffer;
+  private snapshotSeq = 0;
+  private recordsSinceSnapshot = 0;
+  private queue: Pending[] = [];
+  private readonly pendingById = new Map<string, Pending>();
+  private writing: Promise<void> | undefined;
+  private writerActive = false;
+  private holding = false;
+  private held: Held[] = [];
+  private failure: LedgerError | undefined;
+  private closed = false;
+  private readonly listeners = new Set<(entry: CommittedEntry) => void>();
+  private retention: () => number = () => Number.POSITIVE_INFINITY;
+  private readonly journalDirectory: string;
+
+  private constructor(
+    private readonly options: Required<Pick<LedgerOptions, 'dataDir' | 'snapshotEveryRecords'>>,
+    private readonly fs: FileSystem,
+    readonly clock: Clock,
+    private readonly logger: Logger,
+    modules: LedgerModule<unknown>[],
+  ) {
+    this.engine = new LedgerEngine([coreModule as LedgerModule<unknown>, ...modules]);
+    this.journalDirectory = join(options.dataDir, 'journal');
+    this.snapshotDb = new Low<SnapshotData | null>(new DurableJsonFile(fs, join(options.dataDir, 'snapshot.json')), null);
+  }
+
+  static async open(options: LedgerOptions): Promise<Ledger> {
+    const fs = options.fileSystem ?? new NodeFileSystem();
+    const logger = options.logger ?? createLogger({ name: 'ledger' });
+    const ledger = new Ledger(
+      { dataDir: options.dataDir, snapshotEveryRecords: options.snapshotEveryRecords ?? 50_000 },
+      fs,
+      options.clock ?? new SystemClock(),
+      logger,
+      options.modules ?? [],
+    );
+    await ledger.load();
+    return ledger;
+  }
+
+  private async load(): Promise<void> {
+    await this.fs.mkdir(this.journalDirectory);
+    await this.snapshotDb.read();
+    const snapshot = this.snapshotDb.data;
+    if (snapshot && snapshot.format !== 1) throw new Error(`snapshot format ${String(snapshot.format)} is not supported`);
+    const started = performance.now();
+    const recovered = await recover(this.fs, this.journalDirectory, snapshot, this.engine, this.logger);
+    this.snapshotSeq = recovered.snapshotSeq;
+    this.durableSeq = recovered.lastSeq;
+    this.nextSeq = recovered.lastSeq + 1;
+    this.lastHash = this.durableHash = recovered.lastHash;
+    this.segmentIndex = recovered.segments;
+    this.recordsSinceSnapshot = recovered.replayed;
+    const last = this.segmentIndex.at(-1);
+    if (last) {
+      this.segment = await this.fs.openAppend(last.segment.path);
+    } else {
+      await this.startSegment();
+    }
+    this.logger.info(
+      { snapshotSeq: this.snapshotSeq, lastSeq: this.durableSeq, replayed: recovered.replayed, ms: Math.round(performance.now() - started) },
+      'ledger: opened',
+    );
+  }
+
+  // ---- Reading ----------------------------------------------------------------------------
+
+  get core(): CoreState {
+    return this.engine.slice<CoreState>(CORE_MODULE);
+  }
+
+  slice<S>(name: string): S {
+    return this.engine.slice<S>(name);
+  }
+
+  balance(account: AccountId): number {
+    return this.core.balances.get(account) ?? 0;
+  }
+
+  /** The sequence number of the last acknowledged (durable) record. */
+  get lastSeq(): number {
+    return this.durableSeq;
+  }
+
+  /** Whether a commit id has been acknowledged. */
+  hasCommitted(id: string): boolean {
+    return this.engine.commits.has(id) && !this.pendingById.has(id);
+  }
+
+  onCommit(listener: (entry: CommittedEntry) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Journal compaction keeps every record whose sequence number is at least this. */
+  retainFrom(provider: () => number): void {
+    this.retention = provider;
+  }
+
+  /** Durable records after `afterSeq`, oldest first, at most `limit`. */
+  async readRecords(afterSeq: number, limit: number): Promise<JournalEntry[]> {
+    const entries: JournalEntry[] = [];
+    let seq = afterSeq + 1;
+    while (entries.length < limit && seq <= this.durableSeq) {
+      const found = this.segmentIndex.findLast((entry) => entry.segment.firstSeq <= seq);
+      if (!found || seq - found.segment.firstSeq >= found.offsets.length) {
+        throw new LedgerError('RECORD_COMPACTED', `record ${seq} is no longer in the journal (compacted)`);
+      }
+      const first = seq - found.segment.firstSeq;
+      const count = Math.min(limit - entries.length, found.offsets.length - first, this.durableSeq - seq + 1);
+      const start = found.offsets[first]!;
+      const end = first + count < found.offsets.length ? found.offsets[first + count]! : found.endOffset;
+      const bytes = await this.fs.readRange(found.segment.path, start, end - start);
+      for (let offset = 0; offset < bytes.length; ) {
+        const frame = decodeFrame(bytes, offset);
+        if (typeof frame === 'string') throw new LedgerError('STORAGE_FAILED', `journal record ${seq} unreadable (${frame})`);
+        entries.push({
+          seq: frame.seq,
+          hash: frame.hash.toString('hex'),
+          prevHash: frame.prevHash.toString('hex'),
+          record: JSON.parse(frame.payload.toString('utf8')) as CommitRecord,
+        });
+        offset += frame.length;
+      }
+      seq += count;
+    }
+    return entries;
+  }
+
+  // ---- Writing ----------------------------------------------------------------------------
+
+  /**
+   * Applies the operations atomically and resolves once the record is on disk. Refusals
+   * (LedgerError) change nothing. Repeating an id returns the first result.
+   */
+  commit(request: CommitRequest): Promise<CommitResult> {
+    if (this.closed) return Promise.reject(new LedgerError('LEDGER_CLOSED', 'the ledger is closed'));
+    if (this.failure) return Promise.reject(this.failure);
+    try {
+      validateRequest(request);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    if (this.holding) {
+      if (this.held.length >= MAX_HELD_REQUESTS) return Promise.reject(new LedgerError('BUSY', 'the ledger is busy; try again'));
+      return new Promise((resolve, reject) => this.held.push({ request, resolve, reject }));
+    }
+    try {
+      return this.applyAndQueue(request);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  private applyAndQueue(request: CommitRequest): Promise<CommitResult> {
+    const fingerprint = contentHash(request.ops);
+    const previous = this.engine.commits.get(request.id);
+    if (previous) {
+      if (previous.fingerprint !== fingerprint) {
+        throw new LedgerError('IDEMPOTENCY_CONFLICT', `commit id "${request.id}" was already used for different operations`, { id: request.id });
+      }
+      const pending = this.pendingById.get(request.id);
+      const replay: CommitResult = { id: request.id, seq: previous.seq, at: previous.at, results: previous.results, replayed: true };
+      return pending ? pending.promise.then(() => replay) : Promise.resolve(replay);
+    }
+    const record: CommitRecord = {
+      id: request.id,
+      actor: request.actor,
+      at: this.clock.now(),
+      // A deep copy: the journal must hold what was applied, whatever the caller does next.
+      ops: JSON.parse(canonicalJson(request.ops)) as CommitRecord['ops'],
+      fingerprint,
+    };
+    const seq = this.nextSeq;
+    const { results, undo } = this.engine.apply(record, seq, fingerprint);
+    const { frame, hash } = encodeFrame(seq, this.lastHash, Buffer.from(JSON.stringify(record), 'utf8'));
+    const pending = { seq, frame, hash, prevHash: this.lastHash, record, undo, result: { id: record.id, seq, at: record.at, results, replayed: false } } as Pending;
+    pending.promise = new Promise<CommitResult>((resolve, reject) => {
+      pending.resolve = resolve;
+      pending.reject = reject;
+    });
+    this.nextSeq = seq + 1;
+    this.lastHash = hash;
+    this.queue.push(pending);
+    this.pendingById.set(record.id, pending);
+    if (!this.writerActive) {
+      this.writerActive = true;
+      this.writing = this.writeLoop();
+    }
+    return pending.promise;
+  }
+
+  /** Writes queued records in batches: one append and one fsync per batch. */
+  private async writeLoop(): Promise<void> {
+    try {
+      await this.writeQueued();
+    } catch (error) {
+      // Only a programmer error gets here (storage errors are handled per batch).
+      this.writerActive = false;
+      this.failure = new LedgerError('STORAGE_FAILED', `the journal writer stopped: ${(error as Error).message}`);
+      this.logger.fatal({ err: error }, 'ledger: journal writer stopped');
+      for (const pending of this.queue.splice(0)) pending.reject(this.failure);
+    }
+  }
+
+  private async writeQueued(): Promise<void> {
+    for (;;) {
+      if (this.queue.length === 0) {
+        // Cleared in the same tick as the last look at the queue, so a commit queued after
+        // this point always starts a new loop.
+        this.writerActive = false;
+        return;
+      }
+      const batch = this.queue.splice(0, MAX_BATCH_RECORDS);
+      const sizeBefore = this.segment.size;
+      try {
+        await this.segment.append(Buffer.concat(batch.map((p) => p.frame)));
+        await this.segment.sync();
+      } catch (error) {
+        await this.failPending(batch, sizeBefore, error as NodeJS.ErrnoException);
+        continue;
+      }
+      this.acknowledge(batch, sizeBefore);
+      if (this.recordsSinceSnapshot >= this.options.snapshotEveryRecords && !this.holding) this.holding = true;
+      if (this.holding && this.queue.length === 0) await this.cutSnapshot();
+    }
+  }
+
+  private acknowledge(batch: Pending[], sizeBefore: number): void {
+    const index = this.segmentIndex.at(-1)!;
+    let offset = sizeBefore;
+    for (const pending of batch) {
+      index.offsets.push(offset);
+      offset += pending.frame.length;
+    }
+    index.endOffset = offset;
+    const last = batch.at(-1)!;
+    this.durableSeq = last.seq;
+    this.durableHash = last.hash;
+    this.recordsSinceSnapshot += batch.length;
+    for (const pending of batch) {
+      this.pendingById.delete(pending.record.id);
+      pending.resolve(pending.result);
+      const entry: CommittedEntry = {
+        seq: pending.seq,
+        hash: pending.hash.toString('hex'),
+        prevHash: pending.prevHash.toString('hex'),
+        record: pending.record,
+        results: pending.result.results,
+      };
+      for (const listener of this.listeners) {
+        try {
+          listener(entry);
+        } catch (error) {
+          this.logger.error({ err: error }, 'ledger: a commit listener failed');
+        }
+      }
+    }
+  }
+
+  /**
+   * The disk refused a batch (full, or an I/O error). Every commit not yet durable is undone,
+   * newest first, and refused; the partial write is cut off so the journal stays readable.
+   */
+  private async failPending(batch: Pending[], sizeBefore: number, error: NodeJS.ErrnoException): Promise<void> {
+    const all = [...batch, ...this.queue.splice(0)];
+    for (const pending of [...all].reverse()) pending.undo.rollback();
+    this.nextSeq = this.durableSeq + 1;
+    this.lastHash = this.durableHash;
+    const reason = error.code === 'ENOSPC' ? 'the disk is full' : `the disk refused the write (${error.code ?? error.message})`;
+    const refusal = new LedgerError('STORAGE_FAILED', `not saved: ${reason}; nothing was changed`, { errno: error.code });
+    for (const pending of all) {
+      this.pendingById.delete(pending.record.id);
+      pending.reject(refusal);
+    }
+    this.logger.error({ errno: error.code, refused: all.length }, `ledger: ${reason}; ${all.length} commit(s) refused`);
+    try {
+      await this.segment.truncate(sizeBefore);
+    } catch (truncateError) {
+      // The journal may now end with part of a record. Refuse further commits; the next start
+      // cuts that torn tail (keeping a copy) and the books are exactly the acknowledged ones.
+      this.failure = new LedgerError('STORAGE_FAILED', `the journal could not be repaired after a failed write (${(truncateError as Error).message}); restart the service`);
+      this.logger.fatal({ err: truncateError }, 'ledger: journal left with a partial write; refusing commits until restart');
+    }
+  }
+
+  // ---- Snapshots and compaction -----------------------------------------------------------
+
+  /** Saves the state now (when nothing is in flight) and compacts the journal. */
+  async snapshot(): Promise<void> {
+    this.holding = true;
+    while (this.writerActive) await this.writing;
+    if (this.holding) await this.cutSnapshot();
+  }
+
+  /**
+   * Called with no commit in flight, so the in-memory state is exactly the durable state.
+   * Serialises it synchronously, starts a new journal segment, lets held requests through,
+   * then writes the snapshot and deletes the segments it makes unnecessary.
+   */
+  private async cutSnapshot(): Promise<void> {
+    const data: SnapshotData = {
+      format: 1,
+      seq: this.durableSeq,
+      hash: this.durableHash.toString('hex'),
+      takenAt: this.clock.now(),
+      modules: this.engine.toSnapshot(),
+      commits: [...this.engine.commits.entries()],
+    };
+    this.snapshotDb.data = data;
+    const written = this.snapshotDb.write(); // serialises synchronously, before any await
+    this.recordsSinceSnapshot = 0;
+    try {
+      await this.startSegment();
+    } catch (error) {
+      this.logger.error({ err: error }, 'ledger: could not start a new journal segment; continuing in the current one');
+    }
+    this.releaseHeld();
+    try {
+      await written;
+      this.snapshotSeq = data.seq;
+      await this.compact();
+    } catch (error) {
+      // The journal still holds everything; the next snapshot tries again.
+      this.logger.error({ err: error }, 'ledger: snapshot not saved; the journal keeps everything');
+    }
+  }
+
+  private releaseHeld(): void {
+    this.holding = false;
+    const held = this.held.splice(0);
+    for (const { request, resolve, reject } of held) {
+      try {
+        this.applyAndQueue(request).then(resolve, reject);
+      } catch (error) {
+        reject(error);
+      }
+    }
+  }
+
+  private async startSegment(): Promise<void> {
+    const current = this.segmentIndex.at(-1);
+    if (current && current.offsets.length === 0) return; // the current segment is still empty
+    const firstSeq = this.durableSeq + 1;
+    const path = join(this.journalDirectory, segmentName(firstSeq));
+    const file = await this.fs.openAppend(path);
+    // The new file's directory entry must be durable before any record in it is acknowledged.
+    await this.fs.syncDirectory(this.journalDirectory);
+    const previous = this.segment;
+    this.segment = file;
+    this.segmentIndex.push({ segment: { name: segmentName(firstSeq), path, firstSeq }, offsets: [], endOffset: 0 });
+    await previous?.close();
+  }
+
+  private async compact(): Promise<void> {
+    const keepFrom = Math.min(this.snapshotSeq + 1, this.retention());
+    const removable = this.segmentIndex.filter((entry, i) => {
+      const next = this.segmentIndex[i + 1];
+      return next !== undefined && next.segment.firstSeq - 1 < keepFrom;
+    });
+    for (const entry of removable) await this.fs.remove(entry.segment.path);
+    if (removable.length > 0) {
+      await this.fs.syncDirectory(this.journalDirectory);
+      this.segmentIndex = this.segmentIndex.filter((entry) => !removable.includes(entry));
+    }
+  }
+
+  /** Waits for every queued commit to be durable, then closes the journal. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    while (this.writerActive) await this.writing;
+    await this.segment.close();
+  }
+
+  /** Segment files currently in the journal (for diagnostics and tests). */
+  async segmentFiles(): Promise<string[]> {
+    return (await listSegments(this.fs, this.journalDirectory)).map((segment) => segment.name);
+  }
+}

@@ -1,0 +1,93 @@
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import type { FileSystem } from './fs/file-system.js';
+import { ZERO_HASH } from './journal/frame.js';
+import { JournalCorruptError, listSegments, scanJournal, type Segment } from './journal/segments.js';
+import type { LedgerEngine, StoredCommit } from './engine.js';
+import type { CommitRecord, Timestamp } from './types.js';
+
+/** The snapshot file: every module's state as of record `seq`. */
+export interface SnapshotData {
+  format: 1;
+  seq: number;
+  /** Hex SHA-256 of record `seq` (zeros when seq is 0), where the journal's chain resumes. */
+  hash: string;
+  takenAt: Timestamp;
+  modules: Record<string, unknown>;
+  commits: Array<[string, StoredCommit]>;
+}
+
+/** Where each durable record sits, so the sync outbox can read ranges without a scan. */
+export interface SegmentIndex {
+  segment: Segment;
+  offsets: number[];
+  endOffset: number;
+}
+
+export interface RecoveredJournal {
+  snapshotSeq: number;
+  lastSeq: number;
+  lastHash: Buffer;
+  segments: SegmentIndex[];
+  replayed: number;
+}
+
+/**
+ * Brings the engine to the state of the last durable record: the snapshot, then every journal
+ * record after it. A torn tail is cut (a copy of its bytes is kept beside the journal and the
+ * cut is logged with its size); any other damage stops the start with JournalCorruptError.
+ */
+export async function recover(
+  fs: FileSystem,
+  journalDirectory: string,
+  snapshot: SnapshotData | null,
+  engine: LedgerEngine,
+  logger: Logger,
+): Promise<RecoveredJournal> {
+  const snapshotSeq = snapshot?.seq ?? 0;
+  if (snapshot) engine.loadSnapshot(snapshot.modules, snapshot.commits);
+  const segments = await listSegments(fs, journalDirectory);
+  const index: SegmentIndex[] = [];
+  let replayed = 0;
+  let firstSeenSeq: number | undefined;
+  const result = await scanJournal(fs, segments, {
+    onRecord(scanned) {
+      firstSeenSeq ??= scanned.seq;
+      if (scanned.seq === snapshotSeq && snapshot && scanned.hash.toString('hex') !== snapshot.hash) {
+        throw new JournalCorruptError(scanned.segment.path, scanned.offset, `record ${scanned.seq} is not the record the snapshot was taken at`);
+      }
+      if (scanned.seq <= snapshotSeq) return;
+      if (scanned.seq === snapshotSeq + 1 && snapshot && scanned.prevHash.toString('hex') !== snapshot.hash) {
+        throw new JournalCorruptError(scanned.segment.path, scanned.offset, `record ${scanned.seq} does not follow from the snapshot`);
+      }
+      const record = JSON.parse(scanned.payload.toString('utf8')) as CommitRecord;
+      try {
+        engine.apply(record, scanned.seq, record.fingerprint ?? '');
+      } catch (error) {
+        // A durable record that no longer applies is a programmer error (a changed rule or a
+        // missing module): stop rather than start with books that differ from the journal.
+        throw new Error(`journal record ${scanned.seq} in ${scanned.segment.path} cannot be replayed: ${(error as Error).message}`);
+      }
+      replayed++;
+    },
+    onSegmentIndex(segment, offsets, endOffset) {
+      index.push({ segment, offsets, endOffset });
+    },
+  });
+  if (firstSeenSeq !== undefined && firstSeenSeq > snapshotSeq + 1) {
+    const first = segments[0]!;
+    throw new JournalCorruptError(first.path, 0, `records ${snapshotSeq + 1} to ${firstSeenSeq - 1} are missing between the snapshot and the journal`);
+  }
+  if (result.tornTail) {
+    const { segment, offset, bytes, problem } = result.tornTail;
+    const keptAs = join(journalDirectory, `torn-${segment.name}-at-${offset}.bin`);
+    const tail = (await fs.readFile(segment.path)).subarray(offset);
+    await fs.writeFileSynced(keptAs, tail);
+    await fs.truncate(segment.path, offset);
+    await fs.syncDirectory(journalDirectory);
+    logger.warn({ file: segment.path, offset, bytes, problem, keptAs }, `journal: cut a torn tail of ${bytes} bytes (an interrupted write); the bytes are kept in ${keptAs}`);
+  }
+  const lastSeq = Math.max(result.lastSeq ?? 0, snapshotSeq);
+  const lastHash = result.lastSeq !== undefined && result.lastSeq >= snapshotSeq ? result.lastHash! : snapshot ? Buffer.from(snapshot.hash, 'hex') : ZERO_HASH;
+  return { snapshotSeq, lastSeq, lastHash, segments: index, replayed };
+}
