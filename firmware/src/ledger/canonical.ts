@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /**
  * JSON with object keys sorted at every level, so that the same content always gives the
@@ -21,7 +21,11 @@ function sortKeys(value: unknown): unknown {
   return value;
 }
 
+export function sha256Hex(text: string): string {
+  return hash('sha256', text, 'hex');
+}
+
 /** SHA-256 (hex) of the canonical JSON of `value`. */
 export function contentHash(value: unknown): string {
-  return createHash('sha256').update(canonicalJson(value)).digest('hex');
+  return sha256Hex(canonicalJson(value));
 }

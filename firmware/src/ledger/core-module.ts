@@ -18,7 +18,8 @@ import {
 import { check, isIsoDate, isPhone, isSafeId } from './validate.js';
 
 const CARD_KINDS: readonly CardKind[] = ['member', 'discount', 'gift', 'credit', 'staff'];
-const ACCOUNT_PATTERN = /^(member|card|club):[A-Za-z0-9_.:-]{1,160}$/;
+/** `member:<memberId>:<purpose>`, `card:<cardId>:<purpose>` (card ids hold a colon), `club:<name>`. */
+const ACCOUNT_PATTERN = /^(member:[A-Za-z0-9_-]{1,64}|card:[a-z0-9]{2,8}:[A-Za-z0-9_.-]{1,128}):[a-z][a-z0-9-]{0,31}$|^club:[a-z][a-z0-9-]{0,39}$/;
 
 function member(state: CoreState, memberId: string): Member {
   const found = state.members.get(memberId);
@@ -115,12 +116,26 @@ function blockCard(state: CoreState, raw: Op, ctx: ApplyContext): { cardId: stri
   return { cardId: card.id, alreadyBlocked: false };
 }
 
+/**
+ * Account ids seen before, so each is checked against the pattern once and every transfer
+ * shares one copy of the string (a million transfers to one account would otherwise hold a
+ * million copies of its id). Account ids are never removed.
+ */
+const knownAccounts = new Map<string, string>();
+
 /** An account that must exist before it can move: its member or card must be known. */
-function checkAccountOwner(state: CoreState, account: AccountId): void {
-  check(ACCOUNT_PATTERN.test(account), `account "${account}" is not a valid account id`);
-  const [kind, owner] = account.split(':');
-  if (kind === 'member') member(state, owner!);
-  if (kind === 'card' && !state.cards.has(owner!)) throw new LedgerError('UNKNOWN_CARD', 'no such card', { account });
+function checkAccountOwner(state: CoreState, raw: AccountId): AccountId {
+  let account = knownAccounts.get(raw);
+  if (account === undefined) {
+    check(ACCOUNT_PATTERN.test(raw), `account "${raw}" is not a valid account id`);
+    account = raw;
+    if (knownAccounts.size < 1_000_000) knownAccounts.set(raw, raw);
+  }
+  if (account.startsWith('member:')) member(state, account.slice(7, account.lastIndexOf(':')));
+  else if (account.startsWith('card:') && !state.cards.has(account.slice(5, account.lastIndexOf(':')))) {
+    throw new LedgerError('UNKNOWN_CARD', 'no such card', { account });
+  }
+  return account;
 }
 
 function transfer(state: CoreState, raw: Op, ctx: ApplyContext): { transferId: string; debitBalance: number; creditBalance: number } {
@@ -131,21 +146,21 @@ function transfer(state: CoreState, raw: Op, ctx: ApplyContext): { transferId: s
   check(op.debit !== op.credit, 'debit and credit must be different accounts');
   if (op.memo !== undefined) check(typeof op.memo === 'string' && op.memo.length <= 200, 'memo must be at most 200 characters');
   if (op.ref !== undefined) check(typeof op.ref === 'object' && op.ref !== null && Object.values(op.ref).every((v) => typeof v === 'string'), 'ref must map names to strings');
-  checkAccountOwner(state, op.debit);
-  checkAccountOwner(state, op.credit);
-  const debitBalance = (state.balances.get(op.debit) ?? 0) - op.amount;
-  if (debitBalance < 0 && !isClubAccount(op.debit)) {
-    throw new LedgerError('INSUFFICIENT_BALANCE', `balance ${state.balances.get(op.debit) ?? 0} is less than ${op.amount}`, {
-      account: op.debit,
-      balance: state.balances.get(op.debit) ?? 0,
+  const debit = checkAccountOwner(state, op.debit);
+  const credit = checkAccountOwner(state, op.credit);
+  const debitBalance = (state.balances.get(debit) ?? 0) - op.amount;
+  if (debitBalance < 0 && !isClubAccount(debit)) {
+    throw new LedgerError('INSUFFICIENT_BALANCE', `balance ${state.balances.get(debit) ?? 0} is less than ${op.amount}`, {
+      account: debit,
+      balance: state.balances.get(debit) ?? 0,
       amount: op.amount,
     });
   }
-  const creditBalance = (state.balances.get(op.credit) ?? 0) + op.amount;
+  const creditBalance = (state.balances.get(credit) ?? 0) + op.amount;
   const record: Transfer = {
     id: `${ctx.commitId}#${ctx.index}`,
-    debit: op.debit,
-    credit: op.credit,
+    debit,
+    credit,
     amount: op.amount,
     unit: op.unit,
     reason: op.reason,
@@ -153,9 +168,9 @@ function transfer(state: CoreState, raw: Op, ctx: ApplyContext): { transferId: s
     ...(op.memo !== undefined && { memo: op.memo }),
     ...(op.ref !== undefined && { ref: { ...op.ref } }),
   };
-  ctx.undo.set(state.balances, op.debit, debitBalance);
-  ctx.undo.set(state.balances, op.credit, creditBalance);
-  for (const account of [op.debit, op.credit]) {
+  ctx.undo.set(state.balances, debit, debitBalance);
+  ctx.undo.set(state.balances, credit, creditBalance);
+  for (const account of [debit, credit]) {
     // Club accounts are the other side of everything; listing their transfers would make
     // them grow without bound, and nobody reads them one by one.
     if (isClubAccount(account)) continue;

@@ -1,5 +1,5 @@
 import type { ApplyContext, LedgerModule, OpHandler } from './module.js';
-import { Undo } from './module.js';
+import { NoUndo, Undo } from './module.js';
 import { LedgerError, type CommitRecord, type Op, type Timestamp } from './types.js';
 
 /** What is remembered of every commit, so a repeated request gets its first answer. */
@@ -48,8 +48,8 @@ export class LedgerEngine {
    * Applies a commit's operations in order. On success returns the results and the undo log
    * (kept until the record is durable); on refusal rolls back and rethrows.
    */
-  apply(record: CommitRecord, seq: number, fingerprint: string): { results: unknown[]; undo: Undo } {
-    const undo = new Undo();
+  apply(record: CommitRecord, seq: number, fingerprint: string, replaying = false): { results: unknown[]; undo: Undo } {
+    const undo = replaying ? new NoUndo() : new Undo();
     try {
       const results = record.ops.map((op, index) => this.applyOne(op, record, index, undo, 0));
       undo.set(this.commits, record.id, { fingerprint, seq, at: record.at, results });

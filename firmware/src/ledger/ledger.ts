@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { Low } from 'lowdb';
 import type { Logger } from 'pino';
 import { createLogger } from '../log/logger.js';
-import { canonicalJson, contentHash } from './canonical.js';
+import { canonicalJson, sha256Hex } from './canonical.js';
 import { SystemClock, type Clock } from './clock.js';
 import { coreModule } from './core-module.js';
 import { CORE_MODULE, type CoreState } from './core-state.js';
@@ -16,8 +16,11 @@ import { recover, type SegmentIndex, type SnapshotData } from './recovery.js';
 import { DurableJsonFile } from './snapshot/durable-file.js';
 import { LedgerError, type AccountId, type CommitRecord, type CommitRequest, type CommitResult } from './types.js';
 import { validateRequest } from './request.js';
+import { journalDirectory, snapshotPath } from './paths.js';
+import { acquireLedgerLock } from './lock.js';
 
 export interface LedgerOptions {
+  /** The ledger's own directory (see `ledgerDirectory(dataDir)`): snapshot.json and journal/. */
   dataDir: string;
   /** Modules besides the core (which is always there). */
   modules?: LedgerModule<unknown>[];
@@ -92,6 +95,7 @@ export class Ledger {
   private readonly listeners = new Set<(entry: CommittedEntry) => void>();
   private retention: () => number = () => Number.POSITIVE_INFINITY;
   private readonly journalDirectory: string;
+  private releaseLock: () => void = () => {};
 
   private constructor(
     private readonly options: Required<Pick<LedgerOptions, 'dataDir' | 'snapshotEveryRecords'>>,
@@ -101,8 +105,8 @@ export class Ledger {
     modules: LedgerModule<unknown>[],
   ) {
     this.engine = new LedgerEngine([coreModule as LedgerModule<unknown>, ...modules]);
-    this.journalDirectory = join(options.dataDir, 'journal');
-    this.snapshotDb = new Low<SnapshotData | null>(new DurableJsonFile(fs, join(options.dataDir, 'snapshot.json')), null);
+    this.journalDirectory = journalDirectory(options.dataDir);
+    this.snapshotDb = new Low<SnapshotData | null>(new DurableJsonFile(fs, snapshotPath(options.dataDir)), null);
   }
 
   static async open(options: LedgerOptions): Promise<Ledger> {
@@ -115,7 +119,17 @@ export class Ledger {
       logger,
       options.modules ?? [],
     );
-    await ledger.load();
+    // Only the real file system can be shared with another process.
+    if (!options.fileSystem) {
+      await fs.mkdir(options.dataDir);
+      ledger.releaseLock = acquireLedgerLock(options.dataDir);
+    }
+    try {
+      await ledger.load();
+    } catch (error) {
+      ledger.releaseLock();
+      throw error;
+    }
     return ledger;
   }
 
@@ -234,7 +248,8 @@ export class Ledger {
   }
 
   private applyAndQueue(request: CommitRequest): Promise<CommitResult> {
-    const fingerprint = contentHash(request.ops);
+    const canonicalOps = canonicalJson(request.ops);
+    const fingerprint = sha256Hex(canonicalOps);
     const previous = this.engine.commits.get(request.id);
     if (previous) {
       if (previous.fingerprint !== fingerprint) {
@@ -249,7 +264,7 @@ export class Ledger {
       actor: request.actor,
       at: this.clock.now(),
       // A deep copy: the journal must hold what was applied, whatever the caller does next.
-      ops: JSON.parse(canonicalJson(request.ops)) as CommitRecord['ops'],
+      ops: JSON.parse(canonicalOps) as CommitRecord['ops'],
       fingerprint,
     };
     const seq = this.nextSeq;
@@ -452,6 +467,7 @@ export class Ledger {
     this.closed = true;
     while (this.writerActive) await this.writing;
     await this.segment.close();
+    this.releaseLock();
   }
 
   /** Segment files currently in the journal (for diagnostics and tests). */

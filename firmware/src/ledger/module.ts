@@ -38,6 +38,26 @@ export class Undo {
   }
 }
 
+/**
+ * For replaying records that were valid when written: changes are applied without keeping
+ * the means to undo them (a record that fails on replay stops the start anyway).
+ */
+export class NoUndo extends Undo {
+  override set<K, V>(map: Map<K, V>, key: K, value: V): void {
+    map.set(key, value);
+  }
+
+  override delete<K, V>(map: Map<K, V>, key: K): void {
+    map.delete(key);
+  }
+
+  override onUndo(): void {}
+
+  override rollback(): void {
+    throw new Error('a replayed record cannot be undone');
+  }
+}
+
 /** What an operation handler sees while it applies one operation of a commit. */
 export interface ApplyContext {
   commitId: string;

@@ -57,12 +57,12 @@ export async function recover(
         throw new JournalCorruptError(scanned.segment.path, scanned.offset, `record ${scanned.seq} is not the record the snapshot was taken at`);
       }
       if (scanned.seq <= snapshotSeq) return;
-      if (scanned.seq === snapshotSeq + 1 && snapshot && scanned.prevHash.toString('hex') !== snapshot.hash) {
+      if (scanned.seq === snapshotSeq + 1 && snapshot && scanned.prevHash().toString('hex') !== snapshot.hash) {
         throw new JournalCorruptError(scanned.segment.path, scanned.offset, `record ${scanned.seq} does not follow from the snapshot`);
       }
-      const record = JSON.parse(scanned.payload.toString('utf8')) as CommitRecord;
+      const record = JSON.parse(scanned.payloadText()) as CommitRecord;
       try {
-        engine.apply(record, scanned.seq, record.fingerprint ?? '');
+        engine.apply(record, scanned.seq, record.fingerprint ?? '', true);
       } catch (error) {
         // A durable record that no longer applies is a programmer error (a changed rule or a
         // missing module): stop rather than start with books that differ from the journal.

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { FileSystem } from '../fs/file-system.js';
-import { decodeFrame, findValidFrameAfter, type FrameProblem } from './frame.js';
+import { FRAME_HEADER_BYTES, checkFrame, findValidFrameAfter, hashFrame, type FrameProblem } from './frame.js';
 
 /**
  * The journal is a directory of segment files, each named after the sequence number of its
@@ -28,14 +28,25 @@ export async function listSegments(fs: FileSystem, directory: string): Promise<S
   return segments.sort((a, b) => a.firstSeq - b.firstSeq);
 }
 
-/** A record as found on disk. `payload` and the hashes point into the segment's buffer. */
+/**
+ * A record as found on disk. One object is reused for every record of a scan (a replay may
+ * read millions): read what you need inside the callback, do not keep it.
+ */
 export interface ScannedRecord {
   seq: number;
+  /** SHA-256 of the whole frame (a new buffer, safe to keep). */
   hash: Buffer;
-  prevHash: Buffer;
-  payload: Buffer;
   segment: Segment;
+  /** Byte offset of the frame in its segment. */
   offset: number;
+  /** The segment's bytes; the payload is `buffer[payloadStart, payloadEnd)`. */
+  buffer: Buffer;
+  payloadStart: number;
+  payloadEnd: number;
+  /** The previous record's hash as this record names it (a view into `buffer`). */
+  prevHash(): Buffer;
+  /** The payload as text (UTF-8 JSON of a CommitRecord). */
+  payloadText(): string;
 }
 
 /** A damaged record that has valid records after it, or a broken sequence or hash chain. */
@@ -95,29 +106,52 @@ export async function scanJournal(fs: FileSystem, segments: Segment[], options: 
     if (expectedSeq !== undefined && segment.firstSeq !== expectedSeq && buffer.length > 0) {
       throw new JournalCorruptError(segment.path, 0, `segment should start at record ${expectedSeq}`);
     }
+    const view: ScannedRecord = {
+      seq: 0,
+      hash: Buffer.alloc(0),
+      segment,
+      offset: 0,
+      buffer,
+      payloadStart: 0,
+      payloadEnd: 0,
+      prevHash() {
+        return buffer.subarray(this.offset + 16, this.offset + 48);
+      },
+      payloadText() {
+        return buffer.toString('utf8', this.payloadStart, this.payloadEnd);
+      },
+    };
     while (offset < buffer.length) {
-      const decoded = decodeFrame(buffer, offset);
-      if (typeof decoded === 'string') {
+      const checked = checkFrame(buffer, offset);
+      if (typeof checked === 'string') {
         const laterFrame = findValidFrameAfter(buffer, offset);
         if (isLast && laterFrame === undefined) {
-          tornTail = { segment, offset, bytes: buffer.length - offset, problem: decoded };
+          tornTail = { segment, offset, bytes: buffer.length - offset, problem: checked };
           break;
         }
-        throw new JournalCorruptError(segment.path, offset, `${describe(decoded)}, with valid records after it`);
+        throw new JournalCorruptError(segment.path, offset, `${describe(checked)}, with valid records after it`);
       }
+      const seq = buffer.readUIntLE(offset + 8, 6);
       const seqExpected = expectedSeq ?? segment.firstSeq;
-      if (decoded.seq !== seqExpected) {
-        throw new JournalCorruptError(segment.path, offset, `record ${decoded.seq} found where ${seqExpected} belongs`);
+      if (seq !== seqExpected) {
+        throw new JournalCorruptError(segment.path, offset, `record ${seq} found where ${seqExpected} belongs`);
       }
-      if (previousHash !== undefined && !decoded.prevHash.equals(previousHash)) {
-        throw new JournalCorruptError(segment.path, offset, `record ${decoded.seq} does not follow from the record before it (hash chain broken)`);
+      // Compared in place: no buffer per record for the previous hash.
+      if (previousHash !== undefined && previousHash.compare(buffer, offset + 16, offset + 48) !== 0) {
+        throw new JournalCorruptError(segment.path, offset, `record ${seq} does not follow from the record before it (hash chain broken)`);
       }
-      options.onRecord({ ...decoded, segment, offset });
+      const hash = hashFrame(buffer.subarray(offset, offset + checked));
+      view.seq = seq;
+      view.hash = hash;
+      view.offset = offset;
+      view.payloadStart = offset + FRAME_HEADER_BYTES;
+      view.payloadEnd = offset + checked;
+      options.onRecord(view);
       offsets.push(offset);
       records++;
-      expectedSeq = decoded.seq + 1;
-      previousHash = decoded.hash;
-      offset += decoded.length;
+      expectedSeq = seq + 1;
+      previousHash = hash;
+      offset += checked;
     }
     options.onSegmentIndex?.(segment, offsets, tornTail?.segment === segment ? tornTail.offset : buffer.length);
   }

@@ -1,0 +1,22 @@
+import { expect } from 'vitest';
+import type { Ledger } from '../../firmware/src/ledger/ledger.js';
+import { isClubAccount } from '../../firmware/src/ledger/types.js';
+
+/**
+ * What must hold of any ledger, however it got there: the books balance (all accounts sum to
+ * zero), no member or card account is negative, and every account's balance is exactly what
+ * its listed transfers add up to.
+ */
+export function expectBooksBalance(ledger: Ledger): void {
+  let total = 0;
+  for (const [account, balance] of ledger.core.balances) {
+    total += balance;
+    if (!isClubAccount(account)) {
+      expect(balance, `${account} is negative`).toBeGreaterThanOrEqual(0);
+      const transfers = ledger.core.transfersByAccount.get(account) ?? [];
+      const replayed = transfers.reduce((sum, t) => sum + (t.credit === account ? t.amount : 0) - (t.debit === account ? t.amount : 0), 0);
+      expect(replayed, `${account} does not equal its transfers`).toBe(balance);
+    }
+  }
+  expect(total).toBe(0);
+}
