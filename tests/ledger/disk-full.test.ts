@@ -49,6 +49,25 @@ describe('a full disk', () => {
   });
 });
 
+describe('a snapshot that does not fit', () => {
+  it('leaves the journal whole and the ledger working', async () => {
+    const fs = new CrashFileSystem();
+    const ledger = await Ledger.open({ dataDir: '/l', fileSystem: fs, logger: quiet, clock: new ManualClock(), snapshotEveryRecords: 100_000 });
+    await ledger.commit(enrol);
+    for (let i = 0; i < 50; i++) await ledger.commit(earn(i));
+    // Room for more journal records, but not for a snapshot of the whole state.
+    fs.bytesUntilFull = 500;
+    await ledger.snapshot();
+    fs.bytesUntilFull = Number.POSITIVE_INFINITY;
+    await ledger.commit(earn(50));
+    expect(await ledger.segmentFiles()).toContain('0000000000000001.journal');
+    await ledger.close();
+    const reopened = await Ledger.open({ dataDir: '/l', fileSystem: fs, logger: quiet, clock: new ManualClock() });
+    expect(reopened.balance(memberAccount('m1'))).toBe(51);
+    await reopened.close();
+  });
+});
+
 /** The same on a real, tiny file system, where the kernel says ENOSPC. Needs mount rights. */
 describe('a full disk (real tmpfs)', () => {
   const dir = tempDir('bashgah-full-');

@@ -16,7 +16,7 @@ if (!dataDir || !retryFromText) {
 }
 const actor = { kind: 'pos' as const, id: 'crash-test' };
 const ledger = await Ledger.open({ dataDir, snapshotEveryRecords: 400, logger: createLogger({ level: 'silent' }) });
-await ledger.commit({ id: 'setup', actor, ops: [{ op: 'member.create', memberId: 'm1', name: 'Crash Test', phone: '09120000000', smsConsent: false, storeId: 's1' }] });
+if (!ledger.core.members.has('m1')) await ledger.commit({ id: 'setup', actor, ops: [{ op: 'member.create', memberId: 'm1', name: 'Crash Test', phone: '09120000000', smsConsent: false, storeId: 's1' }] });
 process.stdout.write('ready\n');
 
 // Start a little before where the previous run stopped: ids it may or may not have
