@@ -29,3 +29,8 @@ export function sha256Hex(text: string): string {
 export function contentHash(value: unknown): string {
   return sha256Hex(canonicalJson(value));
 }
+
+/** The fingerprint of a commit's operations: 128 bits of their SHA-256 are plenty. */
+export function fingerprintOf(canonicalOps: string): string {
+  return sha256Hex(canonicalOps).slice(0, 32);
+}

@@ -1,13 +1,15 @@
 import type { ApplyContext, LedgerModule, OpHandler } from './module.js';
 import { NoUndo, Undo } from './module.js';
-import { LedgerError, type CommitRecord, type Op, type Timestamp } from './types.js';
+import { LedgerError, type CommitRecord, type Op } from './types.js';
 
-/** What is remembered of every commit, so a repeated request gets its first answer. */
+/**
+ * What is remembered of every commit, so that a repeated id is recognised. Kept small: a
+ * million of these live in memory. The results themselves are in the journal record (and,
+ * for recent commits, in memory too: see Ledger).
+ */
 export interface StoredCommit {
   fingerprint: string;
   seq: number;
-  at: Timestamp;
-  results: unknown[];
 }
 
 /** Nested operations (a purchase posting its transfers) may not recurse without end. */
@@ -52,7 +54,7 @@ export class LedgerEngine {
     const undo = replaying ? new NoUndo() : new Undo();
     try {
       const results = record.ops.map((op, index) => this.applyOne(op, record, index, undo, 0));
-      undo.set(this.commits, record.id, { fingerprint, seq, at: record.at, results });
+      undo.set(this.commits, record.id, { fingerprint, seq });
       return { results, undo };
     } catch (error) {
       undo.rollback();

@@ -51,6 +51,18 @@ describe('Ledger', () => {
     expect((error as LedgerError).code).toBe('IDEMPOTENCY_CONFLICT');
   });
 
+  it('answers a repeated old request from its journal record, and says so when even that is gone', async () => {
+    await ledger.close();
+    ledger = await Ledger.open({ dataDir: dir.path, logger: memoryLogger().logger, clock: new ManualClock(), recentResults: 2 });
+    await ledger.commit({ id: 'c1', actor, ops: [enrol('m1', '09120000001')] });
+    const first = await ledger.commit({ id: 'c2', actor, ops: [earn('m1', 7)] });
+    for (let i = 0; i < 5; i++) await ledger.commit({ id: `later${i}`, actor, ops: [earn('m1', 1)] });
+    expect(await ledger.commit({ id: 'c2', actor, ops: [earn('m1', 7)] })).toEqual({ ...first, replayed: true });
+    await ledger.snapshot(); // compacts the journal: c2's record is gone
+    await expect(ledger.commit({ id: 'c2', actor, ops: [earn('m1', 7)] })).rejects.toMatchObject({ code: 'ALREADY_COMMITTED' });
+    expect(ledger.balance(memberAccount('m1'))).toBe(12);
+  });
+
   it('treats a repeated id with fields in another order as the same request', async () => {
     await ledger.commit({ id: 'c1', actor, ops: [enrol('m1', '09120000001')] });
     await ledger.commit({ id: 'c2', actor, ops: [{ op: 'transfer', debit: clubAccount('earned'), credit: memberAccount('m1'), amount: 3, unit: 'points', reason: 'earn' }] });

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { Low } from 'lowdb';
 import type { Logger } from 'pino';
 import { createLogger } from '../log/logger.js';
-import { canonicalJson, sha256Hex } from './canonical.js';
+import { canonicalJson, fingerprintOf } from './canonical.js';
 import { SystemClock, type Clock } from './clock.js';
 import { coreModule } from './core-module.js';
 import { CORE_MODULE, type CoreState } from './core-state.js';
@@ -12,9 +12,9 @@ import { NodeFileSystem } from './fs/node-file-system.js';
 import { decodeFrame, encodeFrame } from './journal/frame.js';
 import { listSegments, segmentName } from './journal/segments.js';
 import type { LedgerModule, Undo } from './module.js';
-import { recover, type SegmentIndex, type SnapshotData } from './recovery.js';
+import { recover, type RecentResult, type SegmentIndex, type SnapshotData } from './recovery.js';
 import { DurableJsonFile } from './snapshot/durable-file.js';
-import { LedgerError, type AccountId, type CommitRecord, type CommitRequest, type CommitResult } from './types.js';
+import { LedgerError, RECENT_RESULTS, type AccountId, type CommitRecord, type CommitRequest, type CommitResult } from './types.js';
 import { validateRequest } from './request.js';
 import { journalDirectory, snapshotPath } from './paths.js';
 import { acquireLedgerLock } from './lock.js';
@@ -29,6 +29,8 @@ export interface LedgerOptions {
   fileSystem?: FileSystem;
   /** Take a snapshot and compact the journal after this many records. */
   snapshotEveryRecords?: number;
+  /** Keep the results of this many recent commits in memory (default RECENT_RESULTS). */
+  recentResults?: number;
 }
 
 /** A durable journal record, as the sync outbox reads it. */
@@ -86,6 +88,14 @@ export class Ledger {
   private recordsSinceSnapshot = 0;
   private queue: Pending[] = [];
   private readonly pendingById = new Map<string, Pending>();
+  /**
+   * Results of the most recent commits, oldest first, for a caller retrying a request. Older
+   * results are read back from the journal record; every id stays known forever.
+   */
+  private readonly recentResults = new Map<string, RecentResult>();
+  /** The ids in `recentResults`, as a ring: the oldest is overwritten (Map order would be O(n)). */
+  private recentRing: string[] = [];
+  private recentNext = 0;
   private writing: Promise<void> | undefined;
   private writerActive = false;
   private holding = false;
@@ -98,7 +108,7 @@ export class Ledger {
   private releaseLock: () => void = () => {};
 
   private constructor(
-    private readonly options: Required<Pick<LedgerOptions, 'dataDir' | 'snapshotEveryRecords'>>,
+    private readonly options: Required<Pick<LedgerOptions, 'dataDir' | 'snapshotEveryRecords' | 'recentResults'>>,
     private readonly fs: FileSystem,
     readonly clock: Clock,
     private readonly logger: Logger,
@@ -113,7 +123,7 @@ export class Ledger {
     const fs = options.fileSystem ?? new NodeFileSystem();
     const logger = options.logger ?? createLogger({ name: 'ledger' });
     const ledger = new Ledger(
-      { dataDir: options.dataDir, snapshotEveryRecords: options.snapshotEveryRecords ?? 50_000 },
+      { dataDir: options.dataDir, snapshotEveryRecords: options.snapshotEveryRecords ?? 50_000, recentResults: options.recentResults ?? RECENT_RESULTS },
       fs,
       options.clock ?? new SystemClock(),
       logger,
@@ -139,7 +149,10 @@ export class Ledger {
     const snapshot = this.snapshotDb.data;
     if (snapshot && snapshot.format !== 1) throw new Error(`snapshot format ${String(snapshot.format)} is not supported`);
     const started = performance.now();
-    const recovered = await recover(this.fs, this.journalDirectory, snapshot, this.engine, this.logger);
+    for (const [id, recent] of snapshot?.recent ?? []) this.remember(id, recent);
+    const recovered = await recover(this.fs, this.journalDirectory, snapshot, this.engine, this.logger, (record, seq) =>
+      this.remember(record.id, { seq, at: record.at, results: record.results ?? [] }),
+    );
     this.snapshotSeq = recovered.snapshotSeq;
     this.durableSeq = recovered.lastSeq;
     this.nextSeq = recovered.lastSeq + 1;
@@ -249,15 +262,15 @@ export class Ledger {
 
   private applyAndQueue(request: CommitRequest): Promise<CommitResult> {
     const canonicalOps = canonicalJson(request.ops);
-    const fingerprint = sha256Hex(canonicalOps);
+    const fingerprint = fingerprintOf(canonicalOps);
     const previous = this.engine.commits.get(request.id);
     if (previous) {
       if (previous.fingerprint !== fingerprint) {
         throw new LedgerError('IDEMPOTENCY_CONFLICT', `commit id "${request.id}" was already used for different operations`, { id: request.id });
       }
       const pending = this.pendingById.get(request.id);
-      const replay: CommitResult = { id: request.id, seq: previous.seq, at: previous.at, results: previous.results, replayed: true };
-      return pending ? pending.promise.then(() => replay) : Promise.resolve(replay);
+      if (pending) return pending.promise.then((result) => ({ ...result, replayed: true }));
+      return this.replay(request.id, previous.seq);
     }
     const record: CommitRecord = {
       id: request.id,
@@ -269,6 +282,7 @@ export class Ledger {
     };
     const seq = this.nextSeq;
     const { results, undo } = this.engine.apply(record, seq, fingerprint);
+    record.results = results;
     const { frame, hash } = encodeFrame(seq, this.lastHash, Buffer.from(JSON.stringify(record), 'utf8'));
     const pending = { seq, frame, hash, prevHash: this.lastHash, record, undo, result: { id: record.id, seq, at: record.at, results, replayed: false } } as Pending;
     pending.promise = new Promise<CommitResult>((resolve, reject) => {
@@ -336,6 +350,7 @@ export class Ledger {
     this.recordsSinceSnapshot += batch.length;
     for (const pending of batch) {
       this.pendingById.delete(pending.record.id);
+      this.remember(pending.record.id, { seq: pending.seq, at: pending.record.at, results: pending.result.results });
       pending.resolve(pending.result);
       const entry: CommittedEntry = {
         seq: pending.seq,
@@ -380,6 +395,35 @@ export class Ledger {
     }
   }
 
+  private remember(id: string, recent: RecentResult): void {
+    const evicted = this.recentRing[this.recentNext];
+    if (evicted !== undefined) this.recentResults.delete(evicted);
+    this.recentRing[this.recentNext] = id;
+    this.recentNext = (this.recentNext + 1) % this.options.recentResults;
+    this.recentResults.set(id, recent);
+  }
+
+  /** Recent results, oldest first (for the snapshot). */
+  private recentEntries(): Array<[string, RecentResult]> {
+    const ids = [...this.recentRing.slice(this.recentNext), ...this.recentRing.slice(0, this.recentNext)];
+    return ids.map((id) => [id, this.recentResults.get(id)!]);
+  }
+
+  /** The first answer to a repeated request: from memory if recent, else from its record. */
+  private async replay(id: string, seq: number): Promise<CommitResult> {
+    const recent = this.recentResults.get(id);
+    if (recent) return { id, seq, at: recent.at, results: recent.results, replayed: true };
+    const [entry] = await this.readRecords(seq - 1, 1).catch((error: unknown) => {
+      if ((error as LedgerError).code === 'RECORD_COMPACTED') return [];
+      throw error;
+    });
+    if (!entry || entry.record.id !== id) {
+      // Known, done, and too old to have its answer at hand: say so rather than guess.
+      throw new LedgerError('ALREADY_COMMITTED', `commit "${id}" was done long ago (record ${seq}); its result is no longer kept`, { id, seq });
+    }
+    return { id, seq, at: entry.record.at, results: entry.record.results ?? [], replayed: true };
+  }
+
   // ---- Snapshots and compaction -----------------------------------------------------------
 
   /** Saves the state now (when nothing is in flight) and compacts the journal. */
@@ -402,6 +446,7 @@ export class Ledger {
       takenAt: this.clock.now(),
       modules: this.engine.toSnapshot(),
       commits: [...this.engine.commits.entries()],
+      recent: this.recentEntries(),
     };
     this.snapshotDb.data = data;
     const written = this.snapshotDb.write(); // serialises synchronously, before any await

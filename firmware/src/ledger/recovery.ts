@@ -15,6 +15,14 @@ export interface SnapshotData {
   takenAt: Timestamp;
   modules: Record<string, unknown>;
   commits: Array<[string, StoredCommit]>;
+  /** Results of the most recent commits, oldest first. */
+  recent?: Array<[string, RecentResult]>;
+}
+
+export interface RecentResult {
+  seq: number;
+  at: Timestamp;
+  results: unknown[];
 }
 
 /** Where each durable record sits, so the sync outbox can read ranges without a scan. */
@@ -43,6 +51,7 @@ export async function recover(
   snapshot: SnapshotData | null,
   engine: LedgerEngine,
   logger: Logger,
+  onReplayed: (record: CommitRecord, seq: number) => void,
 ): Promise<RecoveredJournal> {
   const snapshotSeq = snapshot?.seq ?? 0;
   if (snapshot) engine.loadSnapshot(snapshot.modules, snapshot.commits);
@@ -63,6 +72,7 @@ export async function recover(
       const record = JSON.parse(scanned.payloadText()) as CommitRecord;
       try {
         engine.apply(record, scanned.seq, record.fingerprint ?? '', true);
+        onReplayed(record, scanned.seq);
       } catch (error) {
         // A durable record that no longer applies is a programmer error (a changed rule or a
         // missing module): stop rather than start with books that differ from the journal.

@@ -161,8 +161,13 @@ export interface CommitRecord {
   actor: Actor;
   at: Timestamp;
   ops: Op[];
-  /** SHA-256 of the canonical JSON of `ops`: how a repeated id is told apart from a reused one. */
+  /**
+   * SHA-256 (first 128 bits, hex) of the canonical JSON of `ops`: how a repeated id is told
+   * apart from a reused one.
+   */
   fingerprint?: string;
+  /** What each operation returned, so a repeated request gets the same answer. */
+  results?: unknown[];
 }
 
 export interface CommitResult {
@@ -175,6 +180,9 @@ export interface CommitResult {
   /** True when this is the stored result of an earlier commit with the same id. */
   replayed: boolean;
 }
+
+/** Results of this many recent commits are kept in memory (and in the snapshot). */
+export const RECENT_RESULTS = 10_000;
 
 /** Errors a caller can act on, each with a stable code. */
 export type LedgerErrorCode =
