@@ -16,6 +16,8 @@ DEBIAN_PACKAGES=(
   openssh-server openssh-client
   systemd
   python3 make g++
+  # ops: cage (kiosk unit's binary, checked by systemd-analyze), journal files for `bashgah logs` tests, device keys, script lint
+  cage systemd-journal-remote openssl shellcheck
 )
 
 missing=()

@@ -190,6 +190,14 @@ export class Ledger {
     return this.durableSeq;
   }
 
+  /** How the journal is doing, for /healthz and `bashgah status`. */
+  health(): { state: 'ok' | 'failing'; detail: string; lastSeq: number; snapshotSeq: number; inFlight: number } {
+    const inFlight = this.queue.length + this.pendingById.size;
+    if (this.failure) return { state: 'failing', detail: this.failure.message, lastSeq: this.durableSeq, snapshotSeq: this.snapshotSeq, inFlight };
+    if (this.closed) return { state: 'failing', detail: 'the ledger is closed', lastSeq: this.durableSeq, snapshotSeq: this.snapshotSeq, inFlight };
+    return { state: 'ok', detail: `last record ${this.durableSeq}, snapshot at ${this.snapshotSeq}`, lastSeq: this.durableSeq, snapshotSeq: this.snapshotSeq, inFlight };
+  }
+
   /** Whether a commit id has been acknowledged. */
   hasCommitted(id: string): boolean {
     return this.engine.commits.has(id) && !this.pendingById.has(id);

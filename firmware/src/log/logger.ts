@@ -15,7 +15,9 @@ export const SENSITIVE_KEYS = [
 function redactPaths(): string[] {
   const paths: string[] = [];
   for (const key of SENSITIVE_KEYS) {
-    paths.push(key, `*.${key}`, `*.*.${key}`, `*.*.*.${key}`);
+    // A top-level `name` is pino's own logger name, not a person's.
+    if (key !== 'name') paths.push(key);
+    paths.push(`*.${key}`, `*.*.${key}`, `*.*.*.${key}`);
   }
   paths.push('req.headers.authorization');
   return paths;

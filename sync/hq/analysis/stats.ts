@@ -1,0 +1,38 @@
+/** Small statistics used by the analyses; all inputs are finite numbers. */
+
+export function median(values: readonly number[]): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+export function mean(values: readonly number[]): number {
+  if (values.length === 0) return Number.NaN;
+  return values.reduce((sum, value) => sum + value, 0) / values.length;
+}
+
+/** Median absolute deviation, scaled by 1.4826 so it estimates σ for normal data. */
+export function scaledMad(values: readonly number[]): number {
+  const centre = median(values);
+  return 1.4826 * median(values.map((value) => Math.abs(value - centre)));
+}
+
+/**
+ * Robust z-score of `value` among `values`. When the MAD is 0 (most values equal) the mean
+ * absolute deviation stands in, so one outlier among identical values is still visible.
+ */
+export function robustZ(value: number, values: readonly number[]): number {
+  const centre = median(values);
+  let spread = scaledMad(values);
+  if (spread === 0) spread = 1.2533 * mean(values.map((v) => Math.abs(v - centre)));
+  if (spread === 0) return value === centre ? 0 : Number.POSITIVE_INFINITY * Math.sign(value - centre);
+  return (value - centre) / spread;
+}
+
+/** Score 1..5 by quintile rank within `population` (ties share the higher score). */
+export function quintileScore(value: number, population: readonly number[]): number {
+  if (population.length === 0) return 1;
+  const below = population.filter((p) => p <= value).length;
+  return Math.min(5, Math.max(1, Math.ceil((below / population.length) * 5)));
+}
