@@ -110,3 +110,13 @@ describe('surveys', () => {
     expect(surveyScores([]).nps).toBeNull();
   });
 });
+
+describe('quintile scores', () => {
+  it('the sorted scorer agrees with counting (property)', async () => {
+    const { quintileScorer } = await import('./stats.js');
+    fc.assert(fc.property(fc.array(fc.integer({ min: -50, max: 50 }), { minLength: 1, maxLength: 60 }), fc.integer({ min: -60, max: 60 }), (population, value) => {
+      const counted = Math.min(5, Math.max(1, Math.ceil((population.filter((p) => p <= value).length / population.length) * 5)));
+      expect(quintileScorer(population)(value)).toBe(counted);
+    }));
+  });
+});

@@ -1,5 +1,5 @@
 import { DAY_MS, type MemberHistory } from './types.js';
-import { quintileScore } from './stats.js';
+import { quintileScorer } from './stats.js';
 
 /**
  * RFM: recency (days since the last purchase), frequency (purchases in the window) and
@@ -52,16 +52,16 @@ export function rfm(members: readonly MemberHistory[], options: RfmOptions): Rfm
   });
   const buyers = raw.filter((row) => row.recencyDays !== null);
   // Recency is better when smaller: score on the negated value.
-  const recencies = buyers.map((row) => -(row.recencyDays as number));
-  const frequencies = buyers.map((row) => row.frequency);
-  const monetaries = buyers.map((row) => row.monetaryRial);
+  const recencyScore = quintileScorer(buyers.map((row) => -(row.recencyDays as number)));
+  const frequencyScore = quintileScorer(buyers.map((row) => row.frequency));
+  const monetaryScore = quintileScorer(buyers.map((row) => row.monetaryRial));
   return raw.map((row) => {
     if (row.recencyDays === null) {
       return { memberId: row.member.id, recencyDays: null, frequency: 0, monetaryRial: 0, r: 1, f: 1, m: 1, segment: 'never_purchased' };
     }
-    const r = quintileScore(-row.recencyDays, recencies);
-    const f = quintileScore(row.frequency, frequencies);
-    const m = quintileScore(row.monetaryRial, monetaries);
+    const r = recencyScore(-row.recencyDays);
+    const f = frequencyScore(row.frequency);
+    const m = monetaryScore(row.monetaryRial);
     const isNew = options.nowMs - row.member.enrolledAtMs <= (options.newMemberDays ?? 30) * DAY_MS;
     return { memberId: row.member.id, recencyDays: row.recencyDays, frequency: row.frequency, monetaryRial: row.monetaryRial, r, f, m, segment: segmentOf(r, f, m, isNew) };
   });

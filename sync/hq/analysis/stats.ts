@@ -32,7 +32,22 @@ export function robustZ(value: number, values: readonly number[]): number {
 
 /** Score 1..5 by quintile rank within `population` (ties share the higher score). */
 export function quintileScore(value: number, population: readonly number[]): number {
-  if (population.length === 0) return 1;
-  const below = population.filter((p) => p <= value).length;
-  return Math.min(5, Math.max(1, Math.ceil((below / population.length) * 5)));
+  return quintileScorer(population)(value);
+}
+
+/** The same, with the population sorted once: O(log n) per score instead of O(n). */
+export function quintileScorer(population: readonly number[]): (value: number) => number {
+  const sorted = Float64Array.from(population).sort();
+  return (value) => {
+    if (sorted.length === 0) return 1;
+    // Count of population values <= value (upper bound).
+    let low = 0;
+    let high = sorted.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (sorted[middle]! <= value) low = middle + 1;
+      else high = middle;
+    }
+    return Math.min(5, Math.max(1, Math.ceil((low / sorted.length) * 5)));
+  };
 }

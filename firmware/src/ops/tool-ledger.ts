@@ -1,0 +1,33 @@
+import type { Actor } from '../ledger/types.js';
+import { Ledger } from '../ledger/ledger.js';
+import { LedgerError } from '../ledger/types.js';
+import { ledgerDirectory } from '../ledger/paths.js';
+import { kioskLedgerModules } from '../kiosk/ledger-modules.js';
+import { ledgerLockOwner, stopServiceAdvice } from './service-probe.js';
+
+/**
+ * Opening the kiosk's ledger from a technician's command while the service is stopped. The
+ * ledger's lock file keeps it to one process; when the service holds it the error says so.
+ */
+export class LedgerBusyError extends Error {
+  override name = 'LedgerBusyError';
+}
+
+export async function openToolLedger(dataDir: string): Promise<Ledger> {
+  const dir = ledgerDirectory(dataDir);
+  try {
+    return await Ledger.open({ dataDir: dir, modules: kioskLedgerModules() });
+  } catch (error) {
+    if (error instanceof LedgerError && error.code === 'LEDGER_LOCKED') {
+      const pid = ledgerLockOwner(dir);
+      throw new LedgerBusyError(stopServiceAdvice(`the kiosk service${pid === undefined ? '' : ` (pid ${pid})`} has the ledger open`));
+    }
+    throw error;
+  }
+}
+
+/** Who did it, as recorded in the journal: the login that ran the command. */
+export function technicianActor(env: NodeJS.ProcessEnv): Actor {
+  const login = env.SUDO_USER ?? env.USER ?? env.LOGNAME ?? 'unknown';
+  return { kind: 'technician', id: `cli:${login.replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 48)}` };
+}
