@@ -139,6 +139,7 @@ export class SyncAgent {
     if (records.length === 0) return false;
     const entries: WireJournalEntry[] = records.map((entry) => ({ seq: entry.seq, hash: entry.hash, prevHash: entry.prevHash, record: entry.record }));
     const answer = await this.client.push(entries);
+    this.state.lastSuccessAtMs = this.nowMs(); // the head office answered: it is reachable
     if (answer.stored === 0 && answer.highWaterMark <= from) {
       // Nothing moved: the head office's mark differs from ours (a gap); ask for it afresh.
       this.handshakeNeeded = true;

@@ -60,8 +60,11 @@ function configWith(overrides: Record<string, unknown> = {}): MessagesConfig {
   });
 }
 
+let logLines: Array<Record<string, unknown>> = [];
 function dispatcher(config: MessagesConfig): Dispatcher {
-  return new Dispatcher({ store, providers: providersFromConfig(config), config, logger: memoryLogger().logger, now: () => clock, random: () => 1 });
+  const { logger, lines } = memoryLogger();
+  logLines = lines;
+  return new Dispatcher({ store, providers: providersFromConfig(config), config, logger, now: () => clock, random: () => 1 });
 }
 
 const sms = (key: string, memberId: string | null = 'm1') => ({ idempotencyKey: key, memberId, channel: 'sms' as const, recipient: '+98 912 123 4567', body: 'سلام {x} – تخفیف ویژه', occasion: 'announcement:a1', notBeforeMs: DAY_10_30_TEHRAN });
@@ -136,6 +139,8 @@ describe('retries and failures', () => {
     expect(given).toMatchObject({ state: 'failed', attempts: 2 });
     expect(given.lastError).toMatch(/^gave up after 2 attempts: gateway answered HTTP 503/);
     expect(gateway.requests).toHaveLength(2);
+    expect(logLines.length).toBeGreaterThan(0);
+    expect(JSON.stringify(logLines)).not.toMatch(/912|021-555/);
     const attempts = await db.query<{ attempt: number; outcome: string }>('SELECT attempt, outcome FROM messages_attempts WHERE outbox_id = $1 ORDER BY attempt', [given.id]);
     expect(attempts.rows).toEqual([{ attempt: 1, outcome: 'retry' }, { attempt: 2, outcome: 'failed' }]);
   });

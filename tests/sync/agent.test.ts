@@ -48,7 +48,7 @@ describe('sync agent', () => {
     agent.start();
     await until(() => agent.status().pendingRecords === 0);
     ledger.commit('late', [{ op: 'transfer', debit: 'club:earned', credit: 'member:k1-m0:points', amount: 1, unit: 'points', reason: 'earn' }]);
-    await until(() => agent.status().highWaterMark === 1201);
+    await until(() => agent.status().highWaterMark === 1201 && agent.status().online);
     expect(agent.status()).toMatchObject({ online: true, consecutiveFailures: 0, alarms: [], lastError: null });
     expect(ledger.compact()).toBe(1200);
     await agent.stop();

@@ -3,6 +3,7 @@ import { Ledger } from '../ledger/ledger.js';
 import { LedgerError } from '../ledger/types.js';
 import { ledgerDirectory } from '../ledger/paths.js';
 import { kioskLedgerModules } from '../kiosk/ledger-modules.js';
+import { createLogger } from '../log/logger.js';
 import { ledgerLockOwner, stopServiceAdvice } from './service-probe.js';
 
 /**
@@ -16,7 +17,9 @@ export class LedgerBusyError extends Error {
 export async function openToolLedger(dataDir: string): Promise<Ledger> {
   const dir = ledgerDirectory(dataDir);
   try {
-    return await Ledger.open({ dataDir: dir, modules: kioskLedgerModules() });
+    // Its log goes to stderr (warnings only unless asked) so that --json stdout stays one document.
+    const logger = createLogger({ level: process.env.BASHGAH_LOG_LEVEL ?? 'warn', destination: process.stderr, name: 'ledger' });
+    return await Ledger.open({ dataDir: dir, modules: kioskLedgerModules(), logger });
   } catch (error) {
     if (error instanceof LedgerError && error.code === 'LEDGER_LOCKED') {
       const pid = ledgerLockOwner(dir);

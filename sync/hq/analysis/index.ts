@@ -5,4 +5,5 @@ export { inactiveMembers, churnRisk, churnRanking, type ChurnRisk, type ChurnRea
 export { liftAgainstPeriod, liftAgainstControl, figures, type CampaignLift, type GroupFigures, type Window } from './campaign.js';
 export { surveyScores, type SurveyScores } from './surveys.js';
 export { fraudFlags, applyReviews, flagId, distanceKm, DEFAULT_FRAUD_OPTIONS, type Flag, type FlagReview, type FraudOptions } from './fraud.js';
+export { FlagReviewStore, ANALYSIS_MIGRATIONS } from './reviews-store.js';
 export { transactionsCsv, balancesCsv, toCsv, parseCsv, csvField, type TransactionRow, type BalanceRow } from './csv.js';

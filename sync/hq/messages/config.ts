@@ -69,6 +69,8 @@ export const SmtpSchema = Type.Object(
     clientName: Type.String({ pattern: '^[A-Za-z0-9.-]{1,253}$', default: 'bashgah.local' }),
     timeoutMs: Type.Integer({ minimum: 100, maximum: 120_000, default: 30_000 }),
     rejectUnauthorized: Type.Boolean({ default: true }),
+    /** PEM file of the CA that signed the server's certificate (a company's own mail server). */
+    caFile: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),
   },
   { additionalProperties: false },
 );

@@ -102,13 +102,14 @@ export class Dispatcher {
     if (result.permanent || attempt >= message.attemptsMax) {
       const reason = result.permanent ? result.error : `gave up after ${attempt} attempts: ${result.error}`;
       await store.markFailed(message.id, attempt, reason, doneMs);
-      logger.warn({ ...log, error: result.error }, 'message failed');
+      // The provider's words may quote the recipient: they go to the database, not the log.
+      logger.warn({ ...log, permanent: result.permanent }, 'message failed');
       return 'failed';
     }
     const dueMs = doneMs + backoffDelayMs(attempt, config, this.random);
     const nextMs = config.quietHours.channels.includes(message.channel) ? afterQuietHours(dueMs, config.quietHours, config.timeZone) : dueMs;
     await store.markRetry(message.id, attempt, result.error, nextMs, doneMs);
-    logger.info({ ...log, error: result.error, nextAttemptAtMs: nextMs }, 'message will be retried');
+    logger.info({ ...log, nextAttemptAtMs: nextMs }, 'message will be retried');
     return 'retried';
   }
 

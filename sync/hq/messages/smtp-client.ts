@@ -1,4 +1,5 @@
-import { connect as netConnect, type Socket } from 'node:net';
+import { isIP, connect as netConnect, type Socket } from 'node:net';
+import { readFileSync } from 'node:fs';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import type { SmtpConfig } from './config.js';
 import { assertAddress, buildMail } from './mime.js';
@@ -94,7 +95,11 @@ export class SmtpProvider implements MessageProvider {
   readonly channel = 'email' as const;
   readonly dedupesReference = false;
 
-  constructor(private readonly config: SmtpConfig, private readonly now: () => number = Date.now) {}
+  private readonly ca: string | undefined;
+
+  constructor(private readonly config: SmtpConfig, private readonly now: () => number = Date.now) {
+    this.ca = config.caFile ? readFileSync(config.caFile, 'utf8') : undefined;
+  }
 
   async send(message: ProviderMessage): Promise<SendResult> {
     try {
@@ -156,7 +161,7 @@ export class SmtpProvider implements MessageProvider {
       const options = { host: this.config.host, port: this.config.port };
       const socket =
         this.config.security === 'implicit'
-          ? tlsConnect({ ...options, servername: this.config.host, rejectUnauthorized: this.config.rejectUnauthorized }, () => resolve(socket))
+          ? tlsConnect({ ...options, ...(isIP(this.config.host) === 0 && { servername: this.config.host }), rejectUnauthorized: this.config.rejectUnauthorized, ...(this.ca && { ca: this.ca }) }, () => resolve(socket))
           : netConnect(options, () => resolve(socket));
       socket.once('error', reject);
       socket.setTimeout(this.config.timeoutMs, () => socket.destroy(new SmtpError('SMTP connection timed out', false)));
@@ -165,7 +170,7 @@ export class SmtpProvider implements MessageProvider {
 
   private upgrade(plain: Socket | TLSSocket): Promise<TLSSocket> {
     return new Promise((resolve, reject) => {
-      const secure = tlsConnect({ socket: plain, servername: this.config.host, rejectUnauthorized: this.config.rejectUnauthorized }, () => resolve(secure));
+      const secure = tlsConnect({ socket: plain, host: this.config.host, ...(isIP(this.config.host) === 0 && { servername: this.config.host }), rejectUnauthorized: this.config.rejectUnauthorized, ...(this.ca && { ca: this.ca }) }, () => resolve(secure));
       secure.once('error', reject);
     });
   }

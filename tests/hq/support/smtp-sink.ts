@@ -1,4 +1,5 @@
 import { createServer, type Server, type Socket } from 'node:net';
+import { TLSSocket, createSecureContext } from 'node:tls';
 
 /**
  * A small SMTP server for tests, on 127.0.0.1: speaks enough of RFC 5321 for a submission
@@ -18,19 +19,24 @@ export interface SmtpSink {
   received: ReceivedMail[];
   /** Replies queued for the next DATA commands (e.g. '451 try later'); default 250. */
   dataReplies: string[];
+  /** Whether the last accepted mail came over TLS (after STARTTLS). */
+  lastMailOverTls: boolean;
   /** While set, the reply to the end of DATA waits for this promise. */
   holdDataReply: Promise<void> | null;
   onMessage: ((mail: ReceivedMail) => void) | null;
   close(): Promise<void>;
 }
 
-export async function startSmtpSink(): Promise<SmtpSink> {
+/** `tls`: key and certificate (PEM) to offer STARTTLS with. */
+export async function startSmtpSink(tls?: { key: string; cert: string }): Promise<SmtpSink> {
   const sockets = new Set<Socket>();
-  const sink: SmtpSink = { port: 0, received: [], dataReplies: [], holdDataReply: null, onMessage: null, close: async () => undefined };
-  const server: Server = createServer((socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-    socket.on('error', () => undefined);
+  const sink: SmtpSink = { port: 0, received: [], dataReplies: [], holdDataReply: null, onMessage: null, lastMailOverTls: false, close: async () => undefined };
+  const server: Server = createServer((plain) => {
+    sockets.add(plain);
+    plain.on('close', () => sockets.delete(plain));
+    plain.on('error', () => undefined);
+    let socket: Socket = plain;
+    let overTls = false;
     socket.setEncoding('utf8');
     let buffer = '';
     let inData = false;
@@ -40,7 +46,7 @@ export async function startSmtpSink(): Promise<SmtpSink> {
       if (!socket.destroyed) socket.write(`${line}\r\n`);
     };
     socket.write('220 sink.test ESMTP\r\n');
-    socket.on('data', (chunk: string) => {
+    const onData = (chunk: string): void => {
       buffer += chunk;
       for (;;) {
         if (inData) {
@@ -52,6 +58,7 @@ export async function startSmtpSink(): Promise<SmtpSink> {
           const accepted: ReceivedMail = { ...mail, data, auth };
           const answer = sink.dataReplies.shift() ?? '250 2.0.0 Ok: queued as Q' + String(sink.received.length + 1);
           if (answer.startsWith('250')) {
+            sink.lastMailOverTls = overTls;
             sink.received.push(accepted);
             sink.onMessage?.(accepted);
           }
@@ -66,7 +73,18 @@ export async function startSmtpSink(): Promise<SmtpSink> {
         const line = buffer.slice(0, index);
         buffer = buffer.slice(index + 2);
         const verb = line.split(' ')[0]!.toUpperCase();
-        if (verb === 'EHLO') reply('250-sink.test\r\n250-AUTH PLAIN\r\n250 8BITMIME');
+        if (verb === 'EHLO') reply(`250-sink.test\r\n${tls && !overTls ? '250-STARTTLS\r\n' : ''}250-AUTH PLAIN\r\n250 8BITMIME`);
+        else if (verb === 'STARTTLS' && tls && !overTls) {
+          reply('220 2.0.0 Ready to start TLS');
+          plain.removeAllListeners('data');
+          socket = new TLSSocket(plain, { isServer: true, secureContext: createSecureContext(tls) });
+          socket.on('error', () => undefined);
+          socket.setEncoding('utf8');
+          socket.on('data', onData);
+          overTls = true;
+          buffer = '';
+          return;
+        }
         else if (verb === 'HELO') reply('250 sink.test');
         else if (verb === 'AUTH') {
           auth = Buffer.from(line.split(' ')[2] ?? '', 'base64').toString('utf8');
@@ -89,7 +107,8 @@ export async function startSmtpSink(): Promise<SmtpSink> {
           socket.end();
         } else reply('502 5.5.2 Command not recognised');
       }
-    });
+    };
+    socket.on('data', onData);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();

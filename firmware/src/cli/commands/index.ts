@@ -17,4 +17,12 @@ export const commandLoaders: Array<{ path: string[]; summary: string; load: () =
   { path: ['simulate'], summary: 'tap/swipe/remove a card or take the paper out on a running demo', load: async () => (await import('./simulate.js')).command },
   { path: ['lottery', 'verify'], summary: 'check a drawn lottery against its published seed hash', load: async () => (await import('./lottery-verify.js')).command },
   { path: ['hq'], summary: 'head office server: serve, migrate, devices, import bundles', load: async () => (await import('./hq.js')).hqCommand },
+  { path: ['status'], summary: 'readers, printer, journal, sync, disk and clock at a glance', load: async () => (await import('./status.js')).command },
+  { path: ['doctor'], summary: 'check the kiosk and say how to fix what fails', load: async () => (await import('./doctor.js')).command },
+  { path: ['test-print'], summary: 'print a test receipt (service stopped)', load: async () => (await import('./test-print.js')).command },
+  { path: ['tap-test'], summary: 'wait for a card and show what was read (service stopped)', load: async () => (await import('./tap-test.js')).command },
+  { path: ['staff', 'add'], summary: 'add a staff member (PIN from stdin)', load: async () => (await import('./staff.js')).staffAddCommand() },
+  { path: ['staff', 'pin-reset'], summary: 'set a new staff PIN (from stdin), lifting a lock-out', load: async () => (await import('./staff.js')).staffPinResetCommand() },
+  { path: ['staff', 'list'], summary: 'list staff members', load: async () => (await import('./staff.js')).staffListCommand },
+  { path: ['factory-reset'], summary: 'set the kiosk back to empty (data moved aside); asks twice', load: async () => (await import('./factory-reset.js')).command },
 ];
