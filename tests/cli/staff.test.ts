@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { staffAddCommand, staffListCommand, staffPinResetCommand } from '../../firmware/src/cli/commands/staff.js';
@@ -85,6 +86,24 @@ describe('bashgah staff', () => {
     expect(JSON.parse(taken.stdout).error).toMatch(/already belongs to a staff member/);
     expect((await staffPinResetCommand(stdinOf('1234\n')).run([], { out() {}, err() {}, env: tree.env }).catch((error: Error) => error.message))).toMatch(/exactly one staff id/);
     expect((await staffState()).members.size).toBe(before);
+  });
+
+  it('on a terminal asks for the PIN twice without echo, and refuses two different PINs', async () => {
+    const terminal = (typed: string) => () => {
+      const stream = new PassThrough() as PassThrough & { isTTY: boolean; setRawMode: (raw: boolean) => void };
+      stream.isTTY = true;
+      stream.setRawMode = () => undefined;
+      stream.end(typed);
+      return stream;
+    };
+    const differ = await runCommand(staffAddCommand(terminal('1111\r2222\r')), ['--name', 'Omid', '--card', 'em:0055555555'], tree.env);
+    expect(differ).toMatchObject({ code: 2, stderr: expect.stringContaining('the two PINs differ; nothing changed') });
+    expect(differ.stderr).not.toContain('1111');
+    const same = await runCommand(staffAddCommand(terminal('3141\r3141\r')), ['--name', 'Omid', '--card', 'em:0055555555', '--json'], tree.env);
+    expect(same.code, same.stderr).toBe(0);
+    expect(same.stderr).toMatch(/new PIN \(4 to 8 digits, not shown\): \nthe same PIN again: \n/);
+    const { staffId } = JSON.parse(same.stdout) as { staffId: string };
+    expect(await verifyPin('3141', (await staffState()).members.get(staffId)!.pinHash)).toBe(true);
   });
 
   it('says how to proceed when the ledger is open elsewhere', async () => {

@@ -128,8 +128,17 @@ export async function composeKiosk(options: KioskOptions): Promise<Kiosk> {
     });
     closers.push(() => app.close());
 
-    // Points mature and expire even when nobody taps: catch up now, then every hour.
-    const maintain = () => loyalty.runExpiry(ledger.clock.now().atMs).catch((error: unknown) => logger.error({ err: error }, 'loyalty maintenance failed'));
+    // Points mature and expire, and birthdays and Nowruz bonuses are due, even when nobody
+    // taps: catch up now (the kiosk may have been off for days), then every hour. Both write
+    // nothing when nothing is due.
+    const maintain = async () => {
+      try {
+        await loyalty.runExpiry(ledger.clock.now().atMs);
+        await loyalty.runOccasions(ledger.clock.now().atMs);
+      } catch (error) {
+        logger.error({ err: error }, 'loyalty maintenance failed');
+      }
+    };
     void maintain();
     const timer = setInterval(() => void maintain(), MAINTENANCE_EVERY_MS);
     timer.unref();

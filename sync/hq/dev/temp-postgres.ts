@@ -41,8 +41,11 @@ function postgresUserIds(): { uid: number; gid: number } {
 /** Runs a PostgreSQL binary as the postgres user when we are root, as ourselves otherwise. */
 function command(binary: string, args: string[]): [string, string[]] {
   const path = join(POSTGRES_BIN, binary);
-  // setpriv execs postgres in place (no intermediate process), so our signals reach it directly.
-  return asRoot ? ['/usr/bin/setpriv', ['--reuid=postgres', '--regid=postgres', '--init-groups', '--', path, ...args]] : [path, args];
+  // setpriv execs postgres in place (no intermediate process), so our signals reach it directly,
+  // and --pdeathsig kills it if this process dies without stopping it (a test run killed hard).
+  return asRoot
+    ? ['/usr/bin/setpriv', ['--reuid=postgres', '--regid=postgres', '--init-groups', '--pdeathsig', 'SIGKILL', '--', path, ...args]]
+    : [path, args];
 }
 
 export interface TempPostgresOptions {
