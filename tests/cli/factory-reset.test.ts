@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { beforeEach, afterEach, describe, expect, it } from 'vitest';
@@ -6,6 +7,7 @@ import { Ledger } from '../../firmware/src/ledger/ledger.js';
 import { ledgerDirectory } from '../../firmware/src/ledger/paths.js';
 import { kioskLedgerModules } from '../../firmware/src/kiosk/ledger-modules.js';
 import { createLogger } from '../../firmware/src/log/logger.js';
+import { ROOT } from '../kiosk/service.js';
 import { kioskTree, runCli, runCommand, stdinOf, type KioskTree } from './support.js';
 
 let tree: KioskTree;
@@ -28,7 +30,22 @@ function asideDirs(): string[] {
   return readdirSync(dirname(tree.dataDir)).filter((name) => name.startsWith('data.factory-reset-'));
 }
 
+const canMount = process.getuid?.() === 0 && spawnSync('unshare', ['--mount', '--propagation', 'private', 'true']).status === 0;
+
 describe('bashgah factory-reset', () => {
+  // A data directory that is a mount point (a data partition, a StateDirectory) cannot be
+  // renamed: the shipped CLI runs in a private mount namespace where the data dir is bind-mounted.
+  it.skipIf(!canMount)('empties a data directory that is a mount point into a folder inside it', () => {
+    const cli = join(ROOT, 'dist/firmware/src/cli/main.js');
+    const run = spawnSync('unshare', ['--mount', '--propagation', 'private', 'sh', '-c', 'mount --bind "$1" "$1" && exec "$2" "$3" factory-reset --yes --yes --json', 'sh', tree.dataDir, process.execPath, cli], { env: tree.env, encoding: 'utf8' });
+    expect(run.status, run.stderr).toBe(0);
+    const answer = JSON.parse(run.stdout) as { movedTo: string; how: string; keptIdentity: string[] };
+    expect(answer).toMatchObject({ how: 'emptied', keptIdentity: ['keys', 'sync-device.json'] });
+    expect(dirname(answer.movedTo)).toBe(tree.dataDir);
+    expect(readdirSync(answer.movedTo).sort()).toEqual(['keys', 'ledger', 'printer-spool', 'sync-device.json']);
+    expect(readdirSync(tree.dataDir).sort()).toEqual([answer.movedTo.split('/').pop(), 'keys', 'sync-device.json'].sort());
+  });
+
   it('with --yes --yes moves the data aside, says where, and keeps the identity keys', async () => {
     const result = await runCli(['factory-reset', '--yes', '--yes', '--json'], tree.env);
     expect(result.code, result.stderr).toBe(0);

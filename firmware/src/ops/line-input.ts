@@ -65,13 +65,18 @@ export class LineInput {
       let typed = '';
       for (;;) {
         await this.nextChunk();
-        const chunk = this.buffered;
+        const chars = [...this.buffered];
         this.buffered = '';
-        for (const char of chunk) {
+        for (const [index, char] of chars.entries()) {
           if (char === '\u0003' || char === '\u0004') throw new InputError('cancelled');
-          if (char === '\r' || char === '\n') return this.checked(typed);
+          if (char === '\r' || char === '\n') {
+            // Whatever was typed ahead belongs to the next question.
+            this.buffered = chars.slice(index + 1).join('').replace(/^\n/, '');
+            return this.checked(typed);
+          }
           if (char === '\u007f' || char === '\b') typed = typed.slice(0, -1);
           else typed += char;
+          if (typed.length > MAX_LINE_CHARS) throw new InputError(`the input line is longer than ${MAX_LINE_CHARS} characters`);
         }
         if (this.ended) return typed.length > 0 ? this.checked(typed) : undefined;
       }
