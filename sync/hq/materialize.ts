@@ -51,12 +51,32 @@ class BatchContext {
   applied = 0;
 }
 
+/** A transfer as the kiosk's ledger lists it in a record's `postings`. */
+type Posting = TransferOp & { id: string };
+
+/**
+ * Records written by a current kiosk list every transfer they made (`postings`), including
+ * those made inside module operations (a purchase earning points, a voucher spending them).
+ * Their points are booked from the postings; the module operations themselves need no
+ * interpreting here. Older records without postings are booked from their transfer ops.
+ */
+function postingsOf(entry: WireJournalEntry): Posting[] | undefined {
+  const postings = (entry.record as { postings?: unknown }).postings;
+  return Array.isArray(postings) ? (postings as Posting[]) : undefined;
+}
+
 export async function materialize(tx: Queryable, deviceId: string, entries: WireJournalEntry[], nowMs: number): Promise<MaterializeSummary> {
   const batch = new BatchContext();
   for (const entry of entries) {
+    const postings = postingsOf(entry);
     for (const [opIndex, op] of entry.record.ops.entries()) {
+      if (postings && (op.op === 'transfer' || !isCoreOpName(op.op))) {
+        batch.applied++; // booked from the postings below
+        continue;
+      }
       await applyOp(tx, batch, entry, opIndex, op);
     }
+    if (postings) bookPostings(batch, entry, postings);
   }
   await batch.enrolments.flush(tx, batch.conflicts);
   await applyTransfers(tx, deviceId, batch);
@@ -138,6 +158,21 @@ async function applyOp(tx: Queryable, batch: BatchContext, entry: WireJournalEnt
       move(batch, t.credit, t.amount, t.unit, seq, opIndex);
       return;
     }
+  }
+}
+
+function bookPostings(batch: BatchContext, entry: WireJournalEntry, postings: Posting[]): void {
+  const { seq } = entry;
+  for (const [index, posting] of postings.entries()) {
+    const { id: _id, ...transfer } = posting;
+    const problem = coreOpProblem({ ...transfer, op: 'transfer' });
+    if (problem || typeof posting.id !== 'string') {
+      batch.unapplied.push({ seq, opIndex: index, op: 'posting', reason: `invalid: ${problem ?? 'no id'}` });
+      continue;
+    }
+    batch.transfers.push({ seq, opIndex: index, id: posting.id, op: posting, atMs: entry.record.at.atMs });
+    move(batch, posting.debit, -posting.amount, posting.unit, seq, index);
+    move(batch, posting.credit, posting.amount, posting.unit, seq, index);
   }
 }
 

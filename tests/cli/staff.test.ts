@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { chmodSync, chownSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { promisify } from 'node:util';
@@ -115,6 +115,23 @@ describe('bashgah staff', () => {
       expect((await runCommand(staffListCommand, [], tree.env)).code).toBe(75);
     } finally {
       await held.close();
+    }
+  });
+
+  it.skipIf(process.getuid?.() !== 0)('run as root, keeps the ledger files owned by the data directory\'s owner', async () => {
+    const owned = await kioskTree('staff-owner');
+    try {
+      chmodSync(owned.root, 0o755);
+      mkdirSync(owned.dataDir, { mode: 0o700 });
+      chownSync(owned.dataDir, 65534, 65534); // nobody: stands for the service user
+      const run = promisify(execFile)(process.execPath, [join(ROOT, 'dist/firmware/src/cli/main.js'), 'staff', 'add', '--name', 'Ava', '--card', 'em:0011111111', '--pin-stdin'], { env: owned.env });
+      run.child.stdin!.end('2468\n');
+      await run;
+      const journal = join(ledgerDirectory(owned.dataDir), 'journal');
+      const files = [ledgerDirectory(owned.dataDir), journal, ...readdirSync(journal).map((name) => join(journal, name))];
+      for (const file of files) expect(statSync(file).uid, file).toBe(65534);
+    } finally {
+      owned.remove();
     }
   });
 

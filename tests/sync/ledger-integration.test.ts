@@ -3,6 +3,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ledger } from '../../firmware/src/ledger/ledger.js';
+import { kioskLedgerModules } from '../../firmware/src/kiosk/ledger-modules.js';
+import { LoyaltyService } from '../../firmware/src/loyalty/service.js';
+import { loadOrCreateDeviceSigner } from '../../firmware/src/loyalty/vouchers/signer.js';
+import { parseConfig } from '../../firmware/src/config/load.js';
+import { createLogger } from '../../firmware/src/log/logger.js';
 import { SyncAgent } from '../../sync/agent/agent.js';
 import { SyncAgentConfigSchema } from '../../sync/agent/config.js';
 import { parseMessage } from '../../sync/protocol/validate.js';
@@ -59,6 +64,29 @@ describe('kiosk ledger → agent → head office', () => {
     await expect(ledger.readRecords(0, 10)).rejects.toMatchObject({ code: 'RECORD_COMPACTED' });
     await agent.syncOnce();
     expect(agent.status().highWaterMark).toBe(501);
+    await ledger.close();
+  });
+
+  it('books loyalty points earned by a purchase at the head office too', async () => {
+    const identity = await provision(hq.app, 'kiosk-loyalty', 'store-real');
+    const dir = join(scratch, 'loyalty');
+    const ledger = await Ledger.open({ dataDir: join(dir, 'ledger'), modules: kioskLedgerModules() });
+    const signer = await loadOrCreateDeviceSigner('kiosk-loyalty', join(dir, 'voucher.pem'));
+    const loyalty = await LoyaltyService.open({ ledger, rules: parseConfig({}).loyalty, signer, logger: createLogger({ level: 'silent' }) });
+    const pos = { kind: 'pos' as const, id: 'till-1' };
+    await ledger.commit({ id: 'enrol-l', actor: pos, ops: [{ op: 'member.create', memberId: 'ml', name: 'رضا', phone: '09127654321', smsConsent: true, storeId: 'store-real' }] });
+    const purchase = await loyalty.recordPurchase({ memberId: 'ml', amountRial: 250_000_000, receiptId: 'r-1', actor: pos });
+    expect(purchase.pointsEarned).toBeGreaterThan(0);
+    const config = parseMessage(SyncAgentConfigSchema, { enabled: true, headOfficeUrl: hq.url }, 'config');
+    const agent = await SyncAgent.open({ config, identity, ledger, dataDir: dir });
+    await agent.syncOnce();
+    const member = await adminGet<{ member: { balances: Record<string, number> } }>(hq.app, '/v1/members/ml');
+    // Earned points are not left out: the head office books what the purchase posted.
+    for (const purpose of ['points', 'pending']) {
+      expect(member.member.balances[purpose] ?? 0, purpose).toBe(ledger.balance(`member:ml:${purpose}`));
+    }
+    expect((member.member.balances.points ?? 0) + (member.member.balances.pending ?? 0)).toBeGreaterThan(0);
+    await agent.stop();
     await ledger.close();
   });
 });

@@ -170,6 +170,7 @@ function transfer(state: CoreState, raw: Op, ctx: ApplyContext): { transferId: s
   };
   ctx.undo.set(state.balances, debit, debitBalance);
   ctx.undo.set(state.balances, credit, creditBalance);
+  ctx.posted(record);
   for (const account of [debit, credit]) {
     // Club accounts are the other side of everything; listing their transfers would make
     // them grow without bound, and nobody reads them one by one.

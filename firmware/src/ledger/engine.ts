@@ -1,6 +1,6 @@
 import type { ApplyContext, LedgerModule, OpHandler } from './module.js';
 import { NoUndo, Undo } from './module.js';
-import { LedgerError, type CommitRecord, type Op } from './types.js';
+import { LedgerError, type CommitRecord, type Op, type Transfer } from './types.js';
 
 /**
  * What is remembered of every commit, so that a repeated id is recognised. Kept small: a
@@ -50,19 +50,20 @@ export class LedgerEngine {
    * Applies a commit's operations in order. On success returns the results and the undo log
    * (kept until the record is durable); on refusal rolls back and rethrows.
    */
-  apply(record: CommitRecord, seq: number, fingerprint: string, replaying = false): { results: unknown[]; undo: Undo } {
+  apply(record: CommitRecord, seq: number, fingerprint: string, replaying = false): { results: unknown[]; undo: Undo; postings: Transfer[] } {
     const undo = replaying ? new NoUndo() : new Undo();
+    const postings: Transfer[] = [];
     try {
-      const results = record.ops.map((op, index) => this.applyOne(op, record, index, undo, 0));
+      const results = record.ops.map((op, index) => this.applyOne(op, record, index, undo, 0, postings));
       undo.set(this.commits, record.id, { fingerprint, seq });
-      return { results, undo };
+      return { results, undo, postings };
     } catch (error) {
       undo.rollback();
       throw error;
     }
   }
 
-  private applyOne(op: Op, record: CommitRecord, index: number, undo: Undo, depth: number): unknown {
+  private applyOne(op: Op, record: CommitRecord, index: number, undo: Undo, depth: number, postings: Transfer[]): unknown {
     if (typeof op !== 'object' || op === null || typeof op.op !== 'string') {
       throw new LedgerError('INVALID_OPERATION', `operation ${index} has no "op" name`);
     }
@@ -77,7 +78,8 @@ export class LedgerEngine {
       undo,
       slice: <S>(name: string) => this.slice<S>(name),
       // Nested operations get their own index space so transfer ids stay unique and stable.
-      applyNested: (nested: Op) => this.applyOne(nested, record, index * 1000 + nestedCounter(undo), undo, depth + 1),
+      applyNested: (nested: Op) => this.applyOne(nested, record, index * 1000 + nestedCounter(undo), undo, depth + 1, postings),
+      posted: (transfer: Transfer) => postings.push(transfer),
     };
     return entry.handler(this.slices.get(entry.module), op, context);
   }

@@ -289,8 +289,10 @@ export class Ledger {
       fingerprint,
     };
     const seq = this.nextSeq;
-    const { results, undo } = this.engine.apply(record, seq, fingerprint);
+    const { results, undo, postings } = this.engine.apply(record, seq, fingerprint);
     record.results = results;
+    // `at` is the record's own; the rest is what moved.
+    if (postings.length > 0) record.postings = postings.map(({ at: _at, ...posting }) => posting);
     const { frame, hash } = encodeFrame(seq, this.lastHash, Buffer.from(JSON.stringify(record), 'utf8'));
     const pending = { seq, frame, hash, prevHash: this.lastHash, record, undo, result: { id: record.id, seq, at: record.at, results, replayed: false } } as Pending;
     pending.promise = new Promise<CommitResult>((resolve, reject) => {

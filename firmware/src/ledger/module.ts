@@ -1,4 +1,4 @@
-import type { Actor, Op, Timestamp } from './types.js';
+import type { Actor, Op, Timestamp, Transfer } from './types.js';
 
 /**
  * Records every change a commit makes to in-memory state so it can be undone: when a later
@@ -71,6 +71,11 @@ export interface ApplyContext {
   slice<S>(moduleName: string): S;
   /** Applies another operation within the same commit (e.g. a purchase posting its transfer). */
   applyNested(op: Op): unknown;
+  /**
+   * Records a transfer the commit made, top-level or nested. The journal record lists them
+   * all (`postings`), so the head office can keep the books without knowing every module.
+   */
+  posted(transfer: Transfer): void;
 }
 
 /**

@@ -168,6 +168,11 @@ export interface CommitRecord {
   fingerprint?: string;
   /** What each operation returned, so a repeated request gets the same answer. */
   results?: unknown[];
+  /**
+   * Every transfer the commit made, including those made by module operations (a purchase
+   * earning points): the head office keeps the books from these without knowing the modules.
+   */
+  postings?: Array<Omit<Transfer, 'at'>>;
 }
 
 export interface CommitResult {

@@ -34,7 +34,8 @@ function fromJournalctl(command: string): Promise<string | undefined> {
       output = (output + chunk).slice(-MAX_LOG_BYTES);
     });
     child.on('error', () => resolve(undefined));
-    child.on('close', (code) => resolve(code === 0 ? output : undefined));
+    // Without permission journalctl answers nothing and exit 0; a kernel never logs nothing since boot.
+    child.on('close', (code) => resolve(code === 0 && output.trim() !== '' ? output : undefined));
   });
 }
 

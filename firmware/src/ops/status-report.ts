@@ -48,7 +48,9 @@ async function diskLine(dataDir: string): Promise<StatusLine> {
     const detail = `${mebibytes(disk.freeBytes)} free of ${mebibytes(disk.totalBytes)} (${dataDir})`;
     return { state: disk.state === 'low' ? 'degraded' : disk.state, detail };
   } catch (error) {
-    return { state: 'failing', detail: `cannot check ${dataDir}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}` };
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return { state: 'absent', detail: `${dataDir} does not exist yet (the service creates it at its first start)` };
+    return { state: 'failing', detail: `cannot check ${dataDir}: ${code ?? (error as Error).message}` };
   }
 }
 

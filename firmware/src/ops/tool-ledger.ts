@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import type { Actor } from '../ledger/types.js';
 import { Ledger } from '../ledger/ledger.js';
 import { LedgerError } from '../ledger/types.js';
@@ -14,8 +15,28 @@ export class LedgerBusyError extends Error {
   override name = 'LedgerBusyError';
 }
 
+/**
+ * Under sudo, journal segments and snapshots this process writes would belong to root, and
+ * the service (its own user) could no longer append to them: act as the data directory's
+ * owner instead. For the rest of this process, which is one short command.
+ */
+export function actAsDataOwner(dataDir: string): void {
+  if (process.getuid?.() !== 0 || !process.setuid || !process.setgid || !process.setgroups) return;
+  let info;
+  try {
+    info = statSync(dataDir);
+  } catch {
+    return; // Nothing there yet: whoever creates it owns it.
+  }
+  if (info.uid === 0) return;
+  process.setgroups([info.gid]);
+  process.setgid(info.gid);
+  process.setuid(info.uid);
+}
+
 export async function openToolLedger(dataDir: string): Promise<Ledger> {
   const dir = ledgerDirectory(dataDir);
+  actAsDataOwner(dataDir);
   try {
     // Its log goes to stderr (warnings only unless asked) so that --json stdout stays one document.
     const logger = createLogger({ level: process.env.BASHGAH_LOG_LEVEL ?? 'warn', destination: process.stderr, name: 'ledger' });
