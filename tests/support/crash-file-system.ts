@@ -20,19 +20,8 @@ export class PowerLostError extends Error {
   }
 }
 
-export type Random = () => number;
-
-/** A small seeded generator (mulberry32) so every run can be reproduced from its seed. */
-export function seededRandom(seed: number): Random {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom, type Random } from './seeded-random.js';
+import type { Random } from './seeded-random.js';
 
 function notFound(path: string): NodeJS.ErrnoException {
   return Object.assign(new Error(`ENOENT: no such file, ${path}`), { code: 'ENOENT' });

@@ -1,17 +1,7 @@
 import type { Op } from '../../../firmware/src/ledger/types.js';
 import type { MemoryLedger } from './memory-ledger.js';
 
-/** A seeded PRNG (mulberry32): the same seed gives the same run. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom } from '../../support/seeded-random.js';
 
 /**
  * Writes a plausible store day into a ledger: enrolments with a card, earnings, redemptions
