@@ -150,9 +150,18 @@ export class Ledger {
     if (snapshot && snapshot.format !== 1) throw new Error(`snapshot format ${String(snapshot.format)} is not supported`);
     const started = performance.now();
     for (const [id, recent] of snapshot?.recent ?? []) this.remember(id, recent);
-    const recovered = await recover(this.fs, this.journalDirectory, snapshot, this.engine, this.logger, (record, seq) =>
-      this.remember(record.id, { seq, at: record.at, results: record.results ?? [] }),
-    );
+    // Only the last replayed records' results are kept: hold them in a plain ring while
+    // replaying (a million map updates would cost more than the replay of the ops).
+    const size = this.options.recentResults;
+    const replayedRing: Array<{ record: CommitRecord; seq: number }> = new Array(size);
+    let replayedCount = 0;
+    const recovered = await recover(this.fs, this.journalDirectory, snapshot, this.engine, this.logger, (record, seq) => {
+      replayedRing[replayedCount++ % size] = { record, seq };
+    });
+    for (let index = Math.max(0, replayedCount - size); index < replayedCount; index++) {
+      const { record, seq } = replayedRing[index % size]!;
+      this.remember(record.id, { seq, at: record.at, results: record.results ?? [] });
+    }
     this.snapshotSeq = recovered.snapshotSeq;
     this.durableSeq = recovered.lastSeq;
     this.nextSeq = recovered.lastSeq + 1;
