@@ -9,17 +9,22 @@ import { loadConfig, parseConfig } from '../../config/load.js';
 import type { Config } from '../../config/schema.js';
 import { createLogger } from '../../log/logger.js';
 import { serveKiosk } from '../../kiosk/serve.js';
+import { startDemoHq, type DemoHq } from '../../kiosk/demo-hq.js';
 import { seedDemo, DEMO_MEMBER_CARD, DEMO_STAFF_CARD, DEMO_STAFF_PIN } from '../../kiosk/demo-seed.js';
 
-const usage = `usage: bashgah demo [--json]
+const usage = `usage: bashgah demo [--with-hq] [--json]
 
 Runs the whole kiosk with simulated hardware (a card reader, the real printer driver printing
 to a fake network printer, LEDs) and embedded defaults, and prints the kiosk's URL and a POS
 token. Play a customer with \`bashgah simulate tap <card>\` from another terminal.
+--with-hq (or BASHGAH_DEMO_HQ=1) also runs a head office in this process (PGlite in <data>/hq),
+registers the kiosk with it and turns its sync on: the whole chain in one command.
   BASHGAH_DATA_DIR    where the demo keeps its data (default ~/.local/share/bashgah/demo)
   BASHGAH_DEMO_TOKEN  the POS token to use (at least 16 characters; default: random)
   BASHGAH_PORT, BASHGAH_HOST  where to listen (default 127.0.0.1:8080)
-  BASHGAH_CONFIG      a configuration file to use instead of the embedded defaults`;
+  BASHGAH_CONFIG      a configuration file to use instead of the embedded defaults
+  BASHGAH_HQ_PORT     the head office's port on 127.0.0.1 (default 8090)
+  BASHGAH_HQ_ADMIN_TOKEN  its admin token (at least 16 characters; default: random)`;
 
 /** Where the demo keeps its data, shared with `bashgah simulate`. */
 export function demoDataDir(env: NodeJS.ProcessEnv): string {
@@ -54,6 +59,11 @@ function printStart(io: CommandIO, json: boolean, facts: Record<string, string>)
     `  a member:     bashgah simulate tap ${DEMO_MEMBER_CARD}`,
     `  staff mode:   bashgah simulate tap ${DEMO_STAFF_CARD}   (PIN ${DEMO_STAFF_PIN})`,
     `  data:         ${facts.dataDir}`,
+    ...(facts.hqUrl === undefined ? [] : [
+      `  head office:  ${facts.hqUrl}`,
+      `  admin token:  ${facts.hqAdminToken}`,
+      `  the chain:    curl -H "Authorization: Bearer ${facts.hqAdminToken}" ${facts.hqUrl}/v1/members`,
+    ]),
     'Stop with Ctrl-C.',
     '',
   ].join('\n'));
@@ -65,8 +75,11 @@ export const command: Command = {
   usage,
   async run(args, io) {
     let json = false;
+    let withHq = io.env.BASHGAH_DEMO_HQ === '1';
     try {
-      json = parseArgs({ args, options: { json: { type: 'boolean' } }, allowPositionals: false }).values.json === true;
+      const { values } = parseArgs({ args, options: { json: { type: 'boolean' }, 'with-hq': { type: 'boolean' } }, allowPositionals: false });
+      json = values.json === true;
+      withHq ||= values['with-hq'] === true;
     } catch (error) {
       throw new UsageError((error as Error).message);
     }
@@ -78,6 +91,9 @@ export const command: Command = {
     const dataDir = demoDataDir(env);
     const logger = createLogger({ level: env.BASHGAH_LOG_LEVEL ?? 'warn' });
     const controlPath = join(dataDir, CONTROL_FILE);
+    let hq: DemoHq | undefined;
+    if (withHq) hq = await startDemoHq({ config, dataDir, env, logger });
+    const hqFacts: Record<string, string> = hq ? { hqUrl: hq.url, hqAdminToken: hq.adminToken } : {};
     return serveKiosk({
       config,
       dataDir,
@@ -90,9 +106,15 @@ export const command: Command = {
         await seedDemo(kiosk);
         // Only this user can read the control token (bashgah simulate uses it).
         await writeFile(controlPath, `${JSON.stringify({ url, token: controlToken, pid: process.pid })}\n`, { mode: 0o600 });
-        printStart(io, json, { url, posToken, dataDir });
+        printStart(io, json, { url, posToken, dataDir, ...hqFacts });
       },
-      onStopped: () => rm(controlPath, { force: true }),
+      async onStopped() {
+        await rm(controlPath, { force: true });
+        await hq?.close();
+      },
+    }).catch(async (error: unknown) => {
+      await hq?.close();
+      throw error;
     });
   },
 };
