@@ -18,6 +18,7 @@ import { LedgerEngine } from '../../firmware/src/ledger/engine.js';
 import type { LedgerModule } from '../../firmware/src/ledger/module.js';
 import { coreModule } from '../../firmware/src/ledger/core-module.js';
 import { encodeFrame, ZERO_HASH } from '../../firmware/src/ledger/journal/frame.js';
+import { encodeRecord } from '../../firmware/src/ledger/journal/record-codec.js';
 import { segmentName } from '../../firmware/src/ledger/journal/segments.js';
 import { Ledger } from '../../firmware/src/ledger/ledger.js';
 import { journalDirectory, snapshotPath } from '../../firmware/src/ledger/paths.js';
@@ -149,7 +150,7 @@ function writeJournal(dir: string, records: number): void {
     const { results, postings } = engine.apply(record, seq, fingerprint, true);
     record.results = results;
     if (postings.length > 0) record.postings = postings.map(({ at: _at, ...posting }) => posting);
-    const { frame, hash } = encodeFrame(seq, previous, Buffer.from(JSON.stringify(record)));
+    const { frame, hash } = encodeFrame(seq, previous, encodeRecord(record));
     previous = hash;
     frames.push(frame);
   };

@@ -11,6 +11,7 @@ import type { AppendableFile, FileSystem } from './fs/file-system.js';
 import { NodeFileSystem } from './fs/node-file-system.js';
 import { decodeFrame, encodeFrame } from './journal/frame.js';
 import { listSegments, segmentName } from './journal/segments.js';
+import { decodeRecord, encodeRecord } from './journal/record-codec.js';
 import type { LedgerModule, Undo } from './module.js';
 import { recover, type RecentResult, type SegmentIndex, type SnapshotData } from './recovery.js';
 import { DurableJsonFile } from './snapshot/durable-file.js';
@@ -150,24 +151,18 @@ export class Ledger {
     if (snapshot && snapshot.format !== 1) throw new Error(`snapshot format ${String(snapshot.format)} is not supported`);
     const started = performance.now();
     for (const [id, recent] of snapshot?.recent ?? []) this.remember(id, recent);
-    // Only the last replayed records' results are kept: hold them in a plain ring while
-    // replaying (a million map updates would cost more than the replay of the ops).
-    const size = this.options.recentResults;
-    const replayedRing: Array<{ record: CommitRecord; seq: number }> = new Array(size);
-    let replayedCount = 0;
-    const recovered = await recover(this.fs, this.journalDirectory, snapshot, this.engine, this.logger, (record, seq) => {
-      replayedRing[replayedCount++ % size] = { record, seq };
-    });
-    for (let index = Math.max(0, replayedCount - size); index < replayedCount; index++) {
-      const { record, seq } = replayedRing[index % size]!;
-      this.remember(record.id, { seq, at: record.at, results: record.results ?? [] });
-    }
+    const recovered = await recover(this.fs, this.journalDirectory, snapshot, this.engine, this.logger);
     this.snapshotSeq = recovered.snapshotSeq;
     this.durableSeq = recovered.lastSeq;
     this.nextSeq = recovered.lastSeq + 1;
     this.lastHash = this.durableHash = recovered.lastHash;
     this.segmentIndex = recovered.segments;
     this.recordsSinceSnapshot = recovered.replayed;
+    // Replay skipped the results; read back those of the last records replayed.
+    const recentCount = Math.min(recovered.replayed, this.options.recentResults);
+    for (const entry of await this.readRecords(this.durableSeq - recentCount, recentCount)) {
+      this.remember(entry.record.id, { seq: entry.seq, at: entry.record.at, results: entry.record.results ?? [] });
+    }
     const last = this.segmentIndex.at(-1);
     if (last) {
       this.segment = await this.fs.openAppend(last.segment.path);
@@ -243,7 +238,7 @@ export class Ledger {
           seq: frame.seq,
           hash: frame.hash.toString('hex'),
           prevHash: frame.prevHash.toString('hex'),
-          record: JSON.parse(frame.payload.toString('utf8')) as CommitRecord,
+          record: decodeRecord(frame.payload),
         });
         offset += frame.length;
       }
@@ -302,7 +297,7 @@ export class Ledger {
     record.results = results;
     // `at` is the record's own; the rest is what moved.
     if (postings.length > 0) record.postings = postings.map(({ at: _at, ...posting }) => posting);
-    const { frame, hash } = encodeFrame(seq, this.lastHash, Buffer.from(JSON.stringify(record), 'utf8'));
+    const { frame, hash } = encodeFrame(seq, this.lastHash, encodeRecord(record));
     const pending = { seq, frame, hash, prevHash: this.lastHash, record, undo, result: { id: record.id, seq, at: record.at, results, replayed: false } } as Pending;
     pending.promise = new Promise<CommitResult>((resolve, reject) => {
       pending.resolve = resolve;

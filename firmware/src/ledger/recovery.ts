@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { FileSystem } from './fs/file-system.js';
 import { ZERO_HASH } from './journal/frame.js';
+import { decodeRecordHead } from './journal/record-codec.js';
 import { JournalCorruptError, listSegments, scanJournal, type Segment } from './journal/segments.js';
 import type { LedgerEngine, StoredCommit } from './engine.js';
 import type { CommitRecord, Timestamp } from './types.js';
@@ -51,7 +52,6 @@ export async function recover(
   snapshot: SnapshotData | null,
   engine: LedgerEngine,
   logger: Logger,
-  onReplayed: (record: CommitRecord, seq: number) => void,
 ): Promise<RecoveredJournal> {
   const snapshotSeq = snapshot?.seq ?? 0;
   if (snapshot) engine.loadSnapshot(snapshot.modules, snapshot.commits);
@@ -69,10 +69,9 @@ export async function recover(
       if (scanned.seq === snapshotSeq + 1 && snapshot && scanned.prevHash().toString('hex') !== snapshot.hash) {
         throw new JournalCorruptError(scanned.segment.path, scanned.offset, `record ${scanned.seq} does not follow from the snapshot`);
       }
-      const record = JSON.parse(scanned.payloadText()) as CommitRecord;
+      const record = decodeRecordHead(scanned.buffer, scanned.payloadStart, scanned.payloadEnd);
       try {
         engine.apply(record, scanned.seq, record.fingerprint ?? '', true);
-        onReplayed(record, scanned.seq);
       } catch (error) {
         // A durable record that no longer applies is a programmer error (a changed rule or a
         // missing module): stop rather than start with books that differ from the journal.

@@ -1,3 +1,4 @@
+import { encodeRecord } from '../../../firmware/src/ledger/journal/record-codec.js';
 import { encodeFrame, ZERO_HASH } from '../../../firmware/src/ledger/journal/frame.js';
 import type { CommitRecord, Op } from '../../../firmware/src/ledger/types.js';
 import type { JournalEntryLike, SyncableLedger } from '../../agent/ledger-port.js';
@@ -44,7 +45,7 @@ export class SyntheticJournal implements SyncableLedger {
       this.clockMs += 1000;
       const record: CommitRecord = { id: `${this.prefix}-${seq}`, actor: { kind: 'pos', id: 'till-1' }, at: { atMs: this.clockMs, clockSynced: true }, ops };
       const prevHash = this.entries[this.entries.length - 1]?.hash ?? ZERO_HASH.toString('hex');
-      const hash = encodeFrame(seq, Buffer.from(prevHash, 'hex'), Buffer.from(JSON.stringify(record), 'utf8')).hash.toString('hex');
+      const hash = encodeFrame(seq, Buffer.from(prevHash, 'hex'), encodeRecord(record as CommitRecord)).hash.toString('hex');
       this.entries.push({ seq, hash, prevHash, record });
     }
   }

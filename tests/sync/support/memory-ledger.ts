@@ -1,3 +1,4 @@
+import { encodeRecord } from '../../../firmware/src/ledger/journal/record-codec.js';
 import { encodeFrame, ZERO_HASH } from '../../../firmware/src/ledger/journal/frame.js';
 import type { CommitRecord, Op } from '../../../firmware/src/ledger/types.js';
 import type { JournalEntryLike, SyncableLedger } from '../../../sync/agent/ledger-port.js';
@@ -31,7 +32,7 @@ export class MemoryLedger implements SyncableLedger {
     const prevHash = this.history[this.history.length - 1]?.hash ?? ZERO_HASH.toString('hex');
     const seq = this.lastSeq + 1;
     // Hashed exactly as the ledger frames its journal records, so the head office can check it.
-    const hash = encodeFrame(seq, Buffer.from(prevHash, 'hex'), Buffer.from(JSON.stringify(record), 'utf8')).hash.toString('hex');
+    const hash = encodeFrame(seq, Buffer.from(prevHash, 'hex'), encodeRecord(record as CommitRecord)).hash.toString('hex');
     const entry = { seq, hash, prevHash, record };
     this.entries.push(entry);
     this.history.push(entry);

@@ -45,8 +45,6 @@ export interface ScannedRecord {
   payloadEnd: number;
   /** The previous record's hash as this record names it (a view into `buffer`). */
   prevHash(): Buffer;
-  /** The payload as text (UTF-8 JSON of a CommitRecord). */
-  payloadText(): string;
 }
 
 /** A damaged record that has valid records after it, or a broken sequence or hash chain. */
@@ -116,9 +114,6 @@ export async function scanJournal(fs: FileSystem, segments: Segment[], options: 
       payloadEnd: 0,
       prevHash() {
         return buffer.subarray(this.offset + 16, this.offset + 48);
-      },
-      payloadText() {
-        return buffer.toString('utf8', this.payloadStart, this.payloadEnd);
       },
     };
     while (offset < buffer.length) {
