@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { Low } from 'lowdb';
 import type { Logger } from 'pino';
 import { createLogger } from '../log/logger.js';
@@ -7,13 +6,15 @@ import { SystemClock, type Clock } from './clock.js';
 import { coreModule } from './core-module.js';
 import { CORE_MODULE, type CoreState } from './core-state.js';
 import { LedgerEngine } from './engine.js';
-import type { AppendableFile, FileSystem } from './fs/file-system.js';
+import type { FileSystem } from './fs/file-system.js';
 import { NodeFileSystem } from './fs/node-file-system.js';
-import { decodeFrame, encodeFrame } from './journal/frame.js';
-import { listSegments, segmentName } from './journal/segments.js';
-import { decodeRecord, encodeRecord } from './journal/record-codec.js';
+import { encodeFrame } from './journal/frame.js';
+import { encodeRecord } from './journal/record-codec.js';
+import type { JournalEntry } from './journal/reader.js';
+import { JournalFiles } from './journal/journal-files.js';
+import { RecentResults } from './recent-results.js';
 import type { LedgerModule, Undo } from './module.js';
-import { recover, type RecentResult, type SegmentIndex, type SnapshotData } from './recovery.js';
+import { recover, type SnapshotData } from './recovery.js';
 import { DurableJsonFile } from './snapshot/durable-file.js';
 import { LedgerError, RECENT_RESULTS, type AccountId, type CommitRecord, type CommitRequest, type CommitResult } from './types.js';
 import { validateRequest } from './request.js';
@@ -34,13 +35,7 @@ export interface LedgerOptions {
   recentResults?: number;
 }
 
-/** A durable journal record, as the sync outbox reads it. */
-export interface JournalEntry {
-  seq: number;
-  hash: string;
-  prevHash: string;
-  record: CommitRecord;
-}
+export type { JournalEntry } from './journal/reader.js';
 
 export interface CommittedEntry extends JournalEntry {
   results: unknown[];
@@ -79,8 +74,7 @@ const MAX_HELD_REQUESTS = 10_000;
 export class Ledger {
   private readonly engine: LedgerEngine;
   private readonly snapshotDb: Low<SnapshotData | null>;
-  private segment!: AppendableFile;
-  private segmentIndex: SegmentIndex[] = [];
+  private journal!: JournalFiles;
   private nextSeq = 1;
   private lastHash!: Buffer;
   private durableSeq = 0;
@@ -93,10 +87,7 @@ export class Ledger {
    * Results of the most recent commits, oldest first, for a caller retrying a request. Older
    * results are read back from the journal record; every id stays known forever.
    */
-  private readonly recentResults = new Map<string, RecentResult>();
-  /** The ids in `recentResults`, as a ring: the oldest is overwritten (Map order would be O(n)). */
-  private recentRing: string[] = [];
-  private recentNext = 0;
+  private readonly recentResults: RecentResults;
   private writing: Promise<void> | undefined;
   private writerActive = false;
   private holding = false;
@@ -116,6 +107,7 @@ export class Ledger {
     modules: LedgerModule<unknown>[],
   ) {
     this.engine = new LedgerEngine([coreModule as LedgerModule<unknown>, ...modules]);
+    this.recentResults = new RecentResults(options.recentResults);
     this.journalDirectory = journalDirectory(options.dataDir);
     this.snapshotDb = new Low<SnapshotData | null>(new DurableJsonFile(fs, snapshotPath(options.dataDir)), null);
   }
@@ -150,24 +142,18 @@ export class Ledger {
     const snapshot = this.snapshotDb.data;
     if (snapshot && snapshot.format !== 1) throw new Error(`snapshot format ${String(snapshot.format)} is not supported`);
     const started = performance.now();
-    for (const [id, recent] of snapshot?.recent ?? []) this.remember(id, recent);
+    for (const [id, recent] of snapshot?.recent ?? []) this.recentResults.remember(id, recent);
     const recovered = await recover(this.fs, this.journalDirectory, snapshot, this.engine, this.logger);
     this.snapshotSeq = recovered.snapshotSeq;
     this.durableSeq = recovered.lastSeq;
     this.nextSeq = recovered.lastSeq + 1;
     this.lastHash = this.durableHash = recovered.lastHash;
-    this.segmentIndex = recovered.segments;
+    this.journal = await JournalFiles.open(this.fs, this.journalDirectory, recovered.segments, this.nextSeq);
     this.recordsSinceSnapshot = recovered.replayed;
     // Replay skipped the results; read back those of the last records replayed.
     const recentCount = Math.min(recovered.replayed, this.options.recentResults);
     for (const entry of await this.readRecords(this.durableSeq - recentCount, recentCount)) {
-      this.remember(entry.record.id, { seq: entry.seq, at: entry.record.at, results: entry.record.results ?? [] });
-    }
-    const last = this.segmentIndex.at(-1);
-    if (last) {
-      this.segment = await this.fs.openAppend(last.segment.path);
-    } else {
-      await this.startSegment();
+      this.recentResults.remember(entry.record.id, { seq: entry.seq, at: entry.record.at, results: entry.record.results ?? [] });
     }
     this.logger.info(
       { snapshotSeq: this.snapshotSeq, lastSeq: this.durableSeq, replayed: recovered.replayed, ms: Math.round(performance.now() - started) },
@@ -218,33 +204,8 @@ export class Ledger {
   }
 
   /** Durable records after `afterSeq`, oldest first, at most `limit`. */
-  async readRecords(afterSeq: number, limit: number): Promise<JournalEntry[]> {
-    const entries: JournalEntry[] = [];
-    let seq = afterSeq + 1;
-    while (entries.length < limit && seq <= this.durableSeq) {
-      const found = this.segmentIndex.findLast((entry) => entry.segment.firstSeq <= seq);
-      if (!found || seq - found.segment.firstSeq >= found.offsets.length) {
-        throw new LedgerError('RECORD_COMPACTED', `record ${seq} is no longer in the journal (compacted)`);
-      }
-      const first = seq - found.segment.firstSeq;
-      const count = Math.min(limit - entries.length, found.offsets.length - first, this.durableSeq - seq + 1);
-      const start = found.offsets[first]!;
-      const end = first + count < found.offsets.length ? found.offsets[first + count]! : found.endOffset;
-      const bytes = await this.fs.readRange(found.segment.path, start, end - start);
-      for (let offset = 0; offset < bytes.length; ) {
-        const frame = decodeFrame(bytes, offset);
-        if (typeof frame === 'string') throw new LedgerError('STORAGE_FAILED', `journal record ${seq} unreadable (${frame})`);
-        entries.push({
-          seq: frame.seq,
-          hash: frame.hash.toString('hex'),
-          prevHash: frame.prevHash.toString('hex'),
-          record: decodeRecord(frame.payload),
-        });
-        offset += frame.length;
-      }
-      seq += count;
-    }
-    return entries;
+  readRecords(afterSeq: number, limit: number): Promise<JournalEntry[]> {
+    return this.journal.read(afterSeq, limit, this.durableSeq);
   }
 
   // ---- Writing ----------------------------------------------------------------------------
@@ -336,10 +297,9 @@ export class Ledger {
         return;
       }
       const batch = this.queue.splice(0, MAX_BATCH_RECORDS);
-      const sizeBefore = this.segment.size;
+      const sizeBefore = this.journal.size;
       try {
-        await this.segment.append(Buffer.concat(batch.map((p) => p.frame)));
-        await this.segment.sync();
+        await this.journal.appendDurably(Buffer.concat(batch.map((p) => p.frame)));
       } catch (error) {
         await this.failPending(batch, sizeBefore, error as NodeJS.ErrnoException);
         continue;
@@ -351,20 +311,14 @@ export class Ledger {
   }
 
   private acknowledge(batch: Pending[], sizeBefore: number): void {
-    const index = this.segmentIndex.at(-1)!;
-    let offset = sizeBefore;
-    for (const pending of batch) {
-      index.offsets.push(offset);
-      offset += pending.frame.length;
-    }
-    index.endOffset = offset;
+    this.journal.indexDurable(sizeBefore, batch.map((pending) => pending.frame.length));
     const last = batch.at(-1)!;
     this.durableSeq = last.seq;
     this.durableHash = last.hash;
     this.recordsSinceSnapshot += batch.length;
     for (const pending of batch) {
       this.pendingById.delete(pending.record.id);
-      this.remember(pending.record.id, { seq: pending.seq, at: pending.record.at, results: pending.result.results });
+      this.recentResults.remember(pending.record.id, { seq: pending.seq, at: pending.record.at, results: pending.result.results });
       pending.resolve(pending.result);
       const entry: CommittedEntry = {
         seq: pending.seq,
@@ -400,27 +354,13 @@ export class Ledger {
     }
     this.logger.error({ errno: error.code, refused: all.length }, `ledger: ${reason}; ${all.length} commit(s) refused`);
     try {
-      await this.segment.truncate(sizeBefore);
+      await this.journal.truncate(sizeBefore);
     } catch (truncateError) {
       // The journal may now end with part of a record. Refuse further commits; the next start
       // cuts that torn tail (keeping a copy) and the books are exactly the acknowledged ones.
       this.failure = new LedgerError('STORAGE_FAILED', `the journal could not be repaired after a failed write (${(truncateError as Error).message}); restart the service`);
       this.logger.fatal({ err: truncateError }, 'ledger: journal left with a partial write; refusing commits until restart');
     }
-  }
-
-  private remember(id: string, recent: RecentResult): void {
-    const evicted = this.recentRing[this.recentNext];
-    if (evicted !== undefined) this.recentResults.delete(evicted);
-    this.recentRing[this.recentNext] = id;
-    this.recentNext = (this.recentNext + 1) % this.options.recentResults;
-    this.recentResults.set(id, recent);
-  }
-
-  /** Recent results, oldest first (for the snapshot). */
-  private recentEntries(): Array<[string, RecentResult]> {
-    const ids = [...this.recentRing.slice(this.recentNext), ...this.recentRing.slice(0, this.recentNext)];
-    return ids.map((id) => [id, this.recentResults.get(id)!]);
   }
 
   /** The first answer to a repeated request: from memory if recent, else from its record. */
@@ -460,13 +400,13 @@ export class Ledger {
       takenAt: this.clock.now(),
       modules: this.engine.toSnapshot(),
       commits: [...this.engine.commits.entries()],
-      recent: this.recentEntries(),
+      recent: this.recentResults.entries(),
     };
     this.snapshotDb.data = data;
     const written = this.snapshotDb.write(); // serialises synchronously, before any await
     this.recordsSinceSnapshot = 0;
     try {
-      await this.startSegment();
+      await this.journal.startSegment(this.durableSeq + 1);
     } catch (error) {
       this.logger.error({ err: error }, 'ledger: could not start a new journal segment; continuing in the current one');
     }
@@ -474,7 +414,7 @@ export class Ledger {
     try {
       await written;
       this.snapshotSeq = data.seq;
-      await this.compact();
+      await this.journal.compact(Math.min(this.snapshotSeq + 1, this.retention()));
     } catch (error) {
       // The journal still holds everything; the next snapshot tries again.
       this.logger.error({ err: error }, 'ledger: snapshot not saved; the journal keeps everything');
@@ -493,44 +433,17 @@ export class Ledger {
     }
   }
 
-  private async startSegment(): Promise<void> {
-    const current = this.segmentIndex.at(-1);
-    if (current && current.offsets.length === 0) return; // the current segment is still empty
-    const firstSeq = this.durableSeq + 1;
-    const path = join(this.journalDirectory, segmentName(firstSeq));
-    const file = await this.fs.openAppend(path);
-    // The new file's directory entry must be durable before any record in it is acknowledged.
-    await this.fs.syncDirectory(this.journalDirectory);
-    const previous = this.segment;
-    this.segment = file;
-    this.segmentIndex.push({ segment: { name: segmentName(firstSeq), path, firstSeq }, offsets: [], endOffset: 0 });
-    await previous?.close();
-  }
-
-  private async compact(): Promise<void> {
-    const keepFrom = Math.min(this.snapshotSeq + 1, this.retention());
-    const removable = this.segmentIndex.filter((entry, i) => {
-      const next = this.segmentIndex[i + 1];
-      return next !== undefined && next.segment.firstSeq - 1 < keepFrom;
-    });
-    for (const entry of removable) await this.fs.remove(entry.segment.path);
-    if (removable.length > 0) {
-      await this.fs.syncDirectory(this.journalDirectory);
-      this.segmentIndex = this.segmentIndex.filter((entry) => !removable.includes(entry));
-    }
-  }
-
   /** Waits for every queued commit to be durable, then closes the journal. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     while (this.writerActive) await this.writing;
-    await this.segment.close();
+    await this.journal.close();
     this.releaseLock();
   }
 
   /** Segment files currently in the journal (for diagnostics and tests). */
-  async segmentFiles(): Promise<string[]> {
-    return (await listSegments(this.fs, this.journalDirectory)).map((segment) => segment.name);
+  segmentFiles(): Promise<string[]> {
+    return this.journal.names();
   }
 }

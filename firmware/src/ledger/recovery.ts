@@ -5,7 +5,7 @@ import { ZERO_HASH } from './journal/frame.js';
 import { decodeRecordHead } from './journal/record-codec.js';
 import { JournalCorruptError, listSegments, scanJournal, type Segment } from './journal/segments.js';
 import type { LedgerEngine, StoredCommit } from './engine.js';
-import type { CommitRecord, Timestamp } from './types.js';
+import type { Timestamp } from './types.js';
 
 /** The snapshot file: every module's state as of record `seq`. */
 export interface SnapshotData {
