@@ -5,7 +5,7 @@ import { performance } from 'node:perf_hooks';
 import { EscPosReceiptPrinter, type EscPosPrinterSettings } from '../../hardware/printer/escpos-printer.js';
 import { EscPosTransport } from '../../hardware/printer/escpos/transport.js';
 import { encodeGsV0 } from '../../hardware/printer/escpos/raster-encoder.js';
-import { createCanvas, Image } from '@napi-rs/canvas';
+import { createCanvas, loadImage } from '@napi-rs/canvas';
 import { canvasMeasure, renderReceipt } from '../../hardware/printer/render/paint.js';
 import { layoutReceipt } from '../../hardware/printer/render/layout.js';
 import { sampleVoucherReceipt } from '../../hardware/printer/samples.js';
@@ -54,8 +54,7 @@ async function main(): Promise<void> {
     const transport = new EscPosTransport({ model, interface: 'tcp://127.0.0.1:9', statusQuery: 'dle-eot', timeoutMs: 3000 });
     rows.push(await measure(`encode 80 mm raster, ${model} (node-thermal-printer)`, runs, () => transport.encodeJob(png80)));
   }
-  const image = new Image();
-  image.src = png80;
+  const image = await loadImage(png80);
   const context = createCanvas(image.width, image.height).getContext('2d');
   context.drawImage(image, 0, 0);
   const rgba = context.getImageData(0, 0, image.width, image.height).data;

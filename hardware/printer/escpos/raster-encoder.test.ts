@@ -1,4 +1,4 @@
-import { createCanvas, Image } from '@napi-rs/canvas';
+import { createCanvas, loadImage } from '@napi-rs/canvas';
 import { describe, expect, it } from 'vitest';
 import { renderReceipt } from '../render/paint.js';
 import { sampleVoucherReceipt } from '../samples.js';
@@ -6,9 +6,8 @@ import { EscPosStreamParser } from './escpos-parser.js';
 import { encodeGsV0 } from './raster-encoder.js';
 import { EscPosTransport } from './transport.js';
 
-function pngToRgba(png: Buffer): { rgba: Uint8ClampedArray; width: number; height: number } {
-  const image = new Image();
-  image.src = png;
+async function pngToRgba(png: Buffer): Promise<{ rgba: Uint8ClampedArray; width: number; height: number }> {
+  const image = await loadImage(png);
   const canvas = createCanvas(image.width, image.height);
   const context = canvas.getContext('2d');
   context.drawImage(image, 0, 0);
@@ -20,7 +19,7 @@ describe('GS v 0 raster', () => {
     const rendered = renderReceipt(sampleVoucherReceipt('fa'), { widthDots: 384, timeZone: 'Asia/Tehran' });
     const transport = new EscPosTransport({ model: 'epson', interface: 'tcp://127.0.0.1:9', statusQuery: 'dle-eot', timeoutMs: 1000 });
     const job = await transport.encodeJob(rendered.png);
-    const { rgba, width, height } = pngToRgba(rendered.png);
+    const { rgba, width, height } = await pngToRgba(rendered.png);
     const ours = encodeGsV0(rgba, width, height);
     const start = job.indexOf(Buffer.from([0x1d, 0x76, 0x30]));
     expect(job.subarray(start, start + ours.length).equals(ours)).toBe(true);
