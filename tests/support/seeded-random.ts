@@ -1,13 +1,4 @@
-export type Random = () => number;
+/** The one seeded generator (mulberry32) lives with the history generators; tests share it. */
+export { seededRandom } from '../../sync/hq/analysis/generate.js';
 
-/** A small seeded generator (mulberry32) so every run can be reproduced from its seed. */
-export function seededRandom(seed: number): Random {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export type Random = () => number;

@@ -4,7 +4,6 @@ import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../log/logger.js';
 import { Ledger } from '../ledger/ledger.js';
-import type { LedgerModule } from '../ledger/module.js';
 import type { Clock } from '../ledger/clock.js';
 import { LoyaltyService } from '../loyalty/service.js';
 import { loadOrCreateDeviceSigner } from '../loyalty/vouchers/signer.js';

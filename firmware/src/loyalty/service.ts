@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { canonicalJson, contentHash } from '../ledger/canonical.js';
+import { contentHash } from '../ledger/canonical.js';
 import { LedgerError, memberAccount, type Actor } from '../ledger/types.js';
 import type { LoyaltyRules, Reward } from './config.js';
 import { DAY_MS } from './calendar/local-time.js';
@@ -75,7 +75,7 @@ export class LoyaltyService {
   async applyRules(input: unknown, actor: Actor): Promise<{ changed: boolean; rulesHash: string }> {
     // Throws RulesError listing every problem, before anything is journaled.
     const rules = parseLoyaltyRules(input);
-    const hash = contentHash(JSON.parse(canonicalJson(rules)));
+    const hash = contentHash(rules);
     if (this.context.state.rulesHash === hash) return { changed: false, rulesHash: hash };
     const { result } = await this.context.commitOne<{ changed: boolean; rulesHash: string }>(`rules:${this.context.ledger.lastSeq}:${hash.slice(0, 16)}`, actor, {
       op: 'loyalty.configure',

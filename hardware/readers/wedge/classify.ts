@@ -1,7 +1,6 @@
 import { em4100CardId, scannedCodeCardId } from '../card-id.js';
 import { swipeToCardId } from '../magstripe/swipe-to-card.js';
 import type { CardTechnology } from '../types.js';
-import type { TypedLine } from './input-events.js';
 
 export type WedgeKind = 'em4100' | 'magstripe' | 'barcode';
 

@@ -3,7 +3,7 @@ import type { FileSystem } from '../fs/file-system.js';
 import { isNotFound } from '../fs/file-system.js';
 import { journalDirectory, snapshotPath } from '../paths.js';
 import type { SnapshotData } from '../recovery.js';
-import { decodeFrame } from './frame.js';
+import { checkFrame } from './frame.js';
 import { JournalCorruptError, listSegments, scanJournal, type Segment } from './segments.js';
 
 export interface SegmentSummary {
@@ -109,13 +109,13 @@ function countReadableRecords(bytes: Buffer, startsDamaged: boolean): number {
   let count = 0;
   let offset = 0;
   if (startsDamaged) {
-    for (offset = 1; offset < bytes.length && typeof decodeFrame(bytes, offset) === 'string'; offset++);
+    for (offset = 1; offset < bytes.length && typeof checkFrame(bytes, offset) === 'string'; offset++);
   }
   while (offset < bytes.length) {
-    const frame = decodeFrame(bytes, offset);
-    if (typeof frame === 'string') break;
+    const length = checkFrame(bytes, offset);
+    if (typeof length === 'string') break;
     count++;
-    offset += frame.length;
+    offset += length;
   }
   return count;
 }

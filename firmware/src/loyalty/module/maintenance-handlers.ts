@@ -1,6 +1,6 @@
 import type { ApplyContext } from '../../ledger/module.js';
 import type { CoreState } from '../../ledger/core-state.js';
-import { canonicalJson, contentHash } from '../../ledger/canonical.js';
+import { contentHash } from '../../ledger/canonical.js';
 import { clubAccount, type Op } from '../../ledger/types.js';
 import { DAY_MS } from '../calendar/local-time.js';
 import { dueOccasions, pruneOccasionKeys, recentDays } from '../occasions/occasions.js';
@@ -17,7 +17,7 @@ export function configure(state: LoyaltyState, raw: Op, ctx: ApplyContext): { ru
     if (error instanceof RulesError) fail('INVALID_OPERATION', error.message);
     throw error;
   }
-  const rulesHash = contentHash(JSON.parse(canonicalJson(rules)));
+  const rulesHash = contentHash(rules);
   if (rulesHash === state.rulesHash) return { rulesHash, changed: false };
   const previous = { rules: state.rules, rulesHash: state.rulesHash };
   ctx.undo.onUndo(() => {

@@ -3,7 +3,7 @@ import { clubAccount, memberAccount, type Op } from '../../ledger/types.js';
 import { DAY_MS, localMoment } from '../calendar/local-time.js';
 import { applyDailyCap, purchasePoints, validatePurchaseAmounts, type CategoryLine } from '../rules/earn.js';
 import { tierStanding, windowPoints } from '../tiers/tiers.js';
-import { addPending, balanceOf, coreMember, creditPoints, debitPoints, fail, loyaltyOf, post, putLoyalty, releaseMatured, rulesOf } from './books.js';
+import { addPending, balanceOf, coreMember, creditPoints, fail, loyaltyOf, putLoyalty, releaseMatured, rulesOf } from './books.js';
 import type { Grant, LoyaltyState, MemberLoyalty, Purchase } from './state.js';
 
 export const RECEIPT_ID_PATTERN = /^[A-Za-z0-9_.:-]{1,64}$/;
