@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildHqApp } from '../../sync/hq/app.js';
 import { openPGlite, openPostgres, type Db } from '../../sync/hq/db.js';
-import { migrate } from '../../sync/hq/migrations.js';
+import { migrateHq as migrate } from '../../sync/hq/schema.js';
 import { closeGracefully } from '../../sync/hq/server.js';
 import { createDatabase, startTempPostgres } from '../../sync/hq/dev/temp-postgres.js';
 import { SyntheticJournal } from '../../sync/hq/dev/synthetic-journal.js';

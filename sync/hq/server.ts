@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from '../../firmware/src/log/logger.js';
 import { buildHqApp } from './app.js';
 import { openDatabase, type Db } from './db.js';
-import { migrate } from './migrations.js';
+import { migrateHq } from './schema.js';
 
 /** Opens the database, migrates it, and listens. `close()` stops accepting, drains, closes the pool. */
 export interface HqServerOptions {
@@ -24,7 +24,7 @@ export interface HqServer {
 export async function startHqServer(options: HqServerOptions): Promise<HqServer> {
   const db = await openDatabase({ ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}), dataDir: options.dataDir });
   try {
-    await migrate(db);
+    await migrateHq(db);
     const app = await buildHqApp({ db, ...(options.adminToken ? { adminToken: options.adminToken } : {}), ...(options.logger ? { logger: options.logger } : {}) });
     app.server.requestTimeout = 60_000;
     app.server.headersTimeout = 15_000;

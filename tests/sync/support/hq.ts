@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { buildHqApp } from '../../../sync/hq/app.js';
 import { closeGracefully } from '../../../sync/hq/server.js';
 import { openPGlite, openPostgres, type Db } from '../../../sync/hq/db.js';
-import { migrate } from '../../../sync/hq/migrations.js';
+import { migrateHq as migrate } from '../../../sync/hq/schema.js';
 import { createDatabase, startTempPostgres, type TempPostgres } from '../../../sync/hq/dev/temp-postgres.js';
 import { identityFromFile, type DeviceIdentity } from '../../../sync/agent/identity.js';
 

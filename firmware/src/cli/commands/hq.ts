@@ -4,7 +4,8 @@ import type { Command, CommandIO } from '../command.js';
 import { UsageError } from '../command.js';
 import { createLogger } from '../../log/logger.js';
 import { openDatabase, type Db } from '../../../../sync/hq/db.js';
-import { migrate, appliedMigrations } from '../../../../sync/hq/migrations.js';
+import { appliedMigrations } from '../../../../sync/hq/migrations.js';
+import { migrateHq } from '../../../../sync/hq/schema.js';
 import { headOfficeKey, listDevices, registerDevice, revokeDevice } from '../../../../sync/hq/devices.js';
 import { chainCounts } from '../../../../sync/hq/queries.js';
 import { importJournalBundle } from '../../../../sync/hq/bundles.js';
@@ -73,7 +74,7 @@ function parse(args: string[], env: NodeJS.ProcessEnv): { positionals: string[];
 async function withDb<T>(options: Options, env: NodeJS.ProcessEnv, work: (db: Db) => Promise<T>): Promise<T> {
   const db = await openDatabase({ ...(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : {}), dataDir: options.dataDir });
   try {
-    await migrate(db);
+    await migrateHq(db);
     return await work(db);
   } finally {
     await db.close();

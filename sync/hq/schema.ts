@@ -1,0 +1,16 @@
+import type { Db } from './db.js';
+import { migrate, MIGRATIONS, type Migration } from './migrations.js';
+import { MESSAGES_MIGRATIONS } from './messages/migration.js';
+import { ANALYSIS_MIGRATIONS } from './analysis/reviews-store.js';
+
+/**
+ * Every part of the head office's schema, in one list: the server, the CLI and the tests
+ * migrate with this, so a part's tables exist wherever the part runs. Each part owns a range
+ * of versions (core 1-999, messages 7001+, analysis 7101+, dashboard 8001+, rules 8101+,
+ * insight 8201+, directives 8301+).
+ */
+export const HQ_MIGRATIONS: Migration[] = [...MIGRATIONS, ...MESSAGES_MIGRATIONS, ...ANALYSIS_MIGRATIONS];
+
+export function migrateHq(db: Db): Promise<number[]> {
+  return migrate(db, HQ_MIGRATIONS);
+}
