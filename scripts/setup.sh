@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 # head office; sshd for the provisioning tests; systemd-analyze to verify unit files; fonts.
 DEBIAN_PACKAGES=(
   libpcsclite-dev pcscd vsmartcard-vpcd
-  socat
+  socat iproute2
   chromium
   postgresql
   openssh-server openssh-client

@@ -167,7 +167,7 @@ async function benchPcsc(runs: number): Promise<Row[]> {
       for (let run = 0; run < runs; run += 1) {
         const card = nextCard(readers);
         const startMs = performance.now();
-        const virtualCard = await VirtualCard.insert(pcscd.vpcdPort, model());
+        const virtualCard = await VirtualCard.insert(pcscd.slot(0), model());
         await card;
         const endMs = performance.now();
         totalMs.push(endMs - startMs);

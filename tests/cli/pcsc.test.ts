@@ -46,7 +46,7 @@ describe('with the real pcscd', () => {
     }));
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
     await Promise.race([waiting, exited]);
-    cards.push(await VirtualCard.insert(pcscd.vpcdPort, ntag213(Buffer.from('04A1B2C3D4E5F6', 'hex'))));
+    cards.push(await VirtualCard.insert(pcscd.slot(0), ntag213(Buffer.from('04A1B2C3D4E5F6', 'hex'))));
     expect(await exited, stderr).toBe(0);
     expect(JSON.parse(stdout)).toMatchObject({ ok: true, card: { readerId: 'nfc', technology: 'iso14443-3', cardId: 'nfc:04A1B2C3D4E5F6', tagText: 'باشگاه' } });
     expect(stderr).toMatch(/^reader:pcsc:nfc: ok \(1 reader\(s\): Virtual PCD 00 00\)$/m);

@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,7 +13,8 @@ import { VirtualCard } from '../../../hardware/readers/pcsc/testing/virtual-card
 import { nextEvent, recordEvents } from './events.js';
 
 // The real stack: pcscd (started here, as root) + Debian's vpcd driver + nfc-pcsc + our driver.
-// The virtual cards are TCP clients of vpcd that this project implements (testing/).
+// The virtual cards are clients of vpcd that this project implements (testing/); vpcd runs in a
+// private network namespace and is reached through Unix sockets.
 const UID = Buffer.from('04A1B2C3D4E5F6', 'hex');
 const CARD_ID = 'nfc:04A1B2C3D4E5F6';
 
@@ -59,7 +61,7 @@ describe('PC/SC through the real pcscd and vpcd', () => {
 
   it('stays silent about a card in the ignored slot', async () => {
     const events = recordEvents(readers);
-    await insert(pcscd.vpcdPort + 1, ntag213(UID));
+    await insert(pcscd.slot(1), ntag213(UID));
     await new Promise((resolve) => setTimeout(resolve, 1000)); // two pcscd polling rounds
     await removeAll();
     expect([...events.card, ...events.problem]).toEqual([]);
@@ -67,7 +69,7 @@ describe('PC/SC through the real pcscd and vpcd', () => {
 
   it('reads an NTAG213: UID and NDEF text, then its removal', async () => {
     const card = nextEvent(readers, 'card');
-    await insert(pcscd.vpcdPort, ntag213(UID, encodeTextMemory('مشتری ویژه')));
+    await insert(pcscd.slot(0), ntag213(UID, encodeTextMemory('مشتری ویژه')));
     expect(await card).toMatchObject({ readerId: 'nfc', technology: 'iso14443-3', cardId: CARD_ID, tagText: 'مشتری ویژه' });
     const removed = nextEvent(readers, 'removed');
     await removeAll();
@@ -77,7 +79,7 @@ describe('PC/SC through the real pcscd and vpcd', () => {
   it('answers a phone with one RANDOM_UID problem and no card event', async () => {
     const events = recordEvents(readers);
     const problem = nextEvent(readers, 'problem');
-    await insert(pcscd.vpcdPort, phone());
+    await insert(pcscd.slot(0), phone());
     expect(await problem).toMatchObject({ code: 'RANDOM_UID' });
     await new Promise((resolve) => setTimeout(resolve, 500)); // nothing else may follow
     await removeAll();
@@ -87,7 +89,7 @@ describe('PC/SC through the real pcscd and vpcd', () => {
 
   it('accepts an ISO 14443-4 card with a fixed UID', async () => {
     const card = nextEvent(readers, 'card');
-    await insert(pcscd.vpcdPort, desfire(UID));
+    await insert(pcscd.slot(0), desfire(UID));
     expect(await card).toMatchObject({ technology: 'iso14443-4', cardId: CARD_ID });
     await removeAll();
   });
@@ -95,7 +97,7 @@ describe('PC/SC through the real pcscd and vpcd', () => {
   it('reports malformed tag memory and still identifies the card', async () => {
     const problem = nextEvent(readers, 'problem');
     const card = nextEvent(readers, 'card');
-    await insert(pcscd.vpcdPort, ntag213(UID, Buffer.from([0x03, 0x0a, 0xd1, 0x01, 0x40, 0x54, 0x02, 0x66, 0x61, 0x41, 0x42, 0x43, 0xfe])));
+    await insert(pcscd.slot(0), ntag213(UID, Buffer.from([0x03, 0x0a, 0xd1, 0x01, 0x40, 0x54, 0x02, 0x66, 0x61, 0x41, 0x42, 0x43, 0xfe])));
     expect(await problem).toMatchObject({ code: 'TAG_MEMORY_MALFORMED' });
     expect(await card).toMatchObject({ cardId: CARD_ID });
     expect((await card).tagText).toBeUndefined();
@@ -104,7 +106,7 @@ describe('PC/SC through the real pcscd and vpcd', () => {
 
   it('refuses an unknown ATR without talking to the card', async () => {
     const problem = nextEvent(readers, 'problem');
-    const card = await insert(pcscd.vpcdPort, unknownCard());
+    const card = await insert(pcscd.slot(0), unknownCard());
     expect(await problem).toMatchObject({ code: 'UNSUPPORTED_CARD' });
     expect(card.apdusAnswered).toBe(0);
     await removeAll();
@@ -113,7 +115,7 @@ describe('PC/SC through the real pcscd and vpcd', () => {
   it('reports a card pulled mid-read, keeping the UID it already read', async () => {
     const problem = nextEvent(readers, 'problem');
     const card = nextEvent(readers, 'card');
-    await insert(pcscd.vpcdPort, ntag213(UID), { pullAfterApdus: 1 });
+    await insert(pcscd.slot(0), ntag213(UID), { pullAfterApdus: 1 });
     expect(await problem).toMatchObject({ code: 'CARD_REMOVED_MID_READ' });
     expect(await card).toMatchObject({ cardId: CARD_ID });
     await removeAll();
@@ -137,7 +139,7 @@ describe('PC/SC through the real pcscd and vpcd', () => {
     await late.stop();
     expect(Date.now() - restartedAtMs).toBeLessThan(8000);
     const card = nextEvent(readers, 'card');
-    await insert(pcscd.vpcdPort, ntag213(UID));
+    await insert(pcscd.slot(0), ntag213(UID));
     expect(await card).toMatchObject({ cardId: CARD_ID });
     await removeAll();
   });
@@ -145,7 +147,7 @@ describe('PC/SC through the real pcscd and vpcd', () => {
   it('reports a read cut short by pcscd (the reader) going away, and recovers', async () => {
     const problem = nextEvent(readers, 'problem', (event) => ['CARD_REMOVED_MID_READ', 'TRANSMIT_FAILED', 'READER_TIMEOUT'].includes(event.code));
     const offline = nextEvent(readers, 'status', (status) => status.state === 'offline');
-    const slowCard = await insert(pcscd.vpcdPort, ntag213(UID), { answerDelayMs: 300 });
+    const slowCard = await insert(pcscd.slot(0), ntag213(UID), { answerDelayMs: 300 });
     while (slowCard.apdusAnswered < 1) await new Promise((resolve) => setTimeout(resolve, 20));
     await pcscd.stop(); // mid-read: the memory read is waiting for the card's answer
     try {
@@ -161,8 +163,20 @@ describe('PC/SC through the real pcscd and vpcd', () => {
   it('stops promptly right after a card leaves (no pcsclite close deadlock)', () => {
     // In a child process: a deadlock blocks the whole thread, so only a process timeout sees it.
     const script = fileURLToPath(new URL('../../../dist/hardware/readers/pcsc/testing/stop-after-removal.js', import.meta.url));
-    const child = spawnSync(process.execPath, [script, String(pcscd.vpcdPort)], { env: { ...process.env, PCSCLITE_CSOCK_NAME: pcscd.socketPath }, encoding: 'utf8', timeout: 15_000 });
+    const child = spawnSync(process.execPath, [script, String(pcscd.slot(0))], { env: { ...process.env, PCSCLITE_CSOCK_NAME: pcscd.socketPath }, encoding: 'utf8', timeout: 15_000 });
     expect({ stdout: child.stdout, signal: child.signal, status: child.status }).toEqual({ stdout: 'stopped\n', signal: null, status: 0 });
+  });
+
+  it('opens no TCP port on the host for vpcd (its listener stays inside the namespace)', () => {
+    // vpcd binds INADDR_ANY on port 0x8C7B and 0x8C7C; the host's table must not list them.
+    const listening = ['/proc/net/tcp', '/proc/net/tcp6']
+      .flatMap((table) => readFileSync(table, 'utf8').split('\n').slice(1))
+      .map((line) => line.trim().split(/\s+/))
+      .filter((fields) => fields[3] === '0A') // TCP_LISTEN
+      .map((fields) => parseInt(fields[1]!.split(':')[1]!, 16));
+    expect(typeof pcscd.slot(0)).toBe('string');
+    expect(listening).not.toContain(0x8c7b);
+    expect(listening).not.toContain(0x8c7c);
   });
 
   it('never logs a card id or UID', () => {

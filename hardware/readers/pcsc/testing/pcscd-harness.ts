@@ -13,8 +13,14 @@ import { probeSocket } from '../pcscd-socket.js';
  * activated) may own it. So pcscd runs in a private mount namespace (`unshare --mount`) where
  * a temp directory is bind-mounted over /run/pcscd: its socket appears in the temp directory,
  * and clients find it through PCSCLITE_CSOCK_NAME. Its reader configuration is a private
- * reader.conf.d (`--config`) whose vpcd entry uses a free port. Debian 12's pcscd is built
- * without polkit, so no rule is needed for root. Test-only code.
+ * reader.conf.d (`--config`). Debian 12's pcscd is built without polkit, so no rule is needed
+ * for root. Test-only code.
+ *
+ * vpcd listens on every interface (INADDR_ANY is compiled in). So that no port opens beyond
+ * loopback, pcscd also gets a private network namespace (`unshare --net`) holding only `lo`,
+ * and socat bridges each vpcd slot to a Unix socket in the temp directory, which is where
+ * virtual cards connect. Without namespaces (no CAP_SYS_ADMIN) it falls back to TCP ports on
+ * the host.
  */
 export class PcscdUnavailableError extends Error {
   override name = 'PcscdUnavailableError';
@@ -25,6 +31,25 @@ const VPCD_DRIVER = '/usr/lib/pcsc/drivers/serial/libifdvpcd.so';
 const LOG_LINES_KEPT = 200;
 const READY_TIMEOUT_MS = 10_000;
 const STOP_TIMEOUT_MS = 3_000;
+/** vpcd's own default port; inside the private namespace nothing else can hold it. */
+const NAMESPACED_VPCD_PORT = 0x8c7b;
+
+/** Where a virtual card connects to reach a vpcd slot: a Unix socket path, or a TCP port on 127.0.0.1. */
+export type VpcdSlot = string | number;
+
+/**
+ * Runs inside the namespace: bring up loopback, put pcscd's socket in the temp directory,
+ * bridge the two vpcd slots to Unix sockets, then become pcscd. Arguments: run directory,
+ * pcscd, config directory, bridge directory, vpcd port.
+ */
+const NAMESPACE_SCRIPT = [
+  'set -e',
+  'ip link set lo up',
+  'mkdir -p /run/pcscd',
+  'mount --bind "$1" /run/pcscd',
+  'for slot in 0 1; do socat UNIX-LISTEN:"$4/vpcd-slot$slot.sock",fork,unlink-early TCP:127.0.0.1:$(($5 + slot)),nodelay,retry=200,interval=0.05 & done',
+  'exec "$2" --foreground --config "$3"',
+].join('\n');
 
 /** Two consecutive free TCP ports (vpcd uses `port` for slot 0 and `port + 1` for slot 1). */
 async function freePortPair(): Promise<number> {
@@ -55,15 +80,20 @@ function checkPrerequisites(): void {
 export class PcscdHarness {
   private child: ChildProcess | undefined;
   private readonly logLines: string[] = [];
-  private readonly killOnExit = () => this.child?.kill('SIGKILL');
+  private readonly killOnExit = () => this.signal('SIGKILL');
 
   private constructor(
     readonly directory: string,
     readonly socketPath: string,
-    /** vpcd slot 0 ("Virtual PCD 00 00"); slot 1 is port + 1. */
-    readonly vpcdPort: number,
+    /** vpcd slot 0 ("Virtual PCD 00 00") listens on this port; slot 1 on port + 1. */
+    private readonly vpcdPort: number,
     private readonly privateNamespace: boolean,
   ) {}
+
+  /** Where a virtual card connects to be inserted in slot 0 ("Virtual PCD 00 00") or slot 1. */
+  slot(index: 0 | 1): VpcdSlot {
+    return this.privateNamespace ? join(this.directory, `vpcd-slot${index}.sock`) : this.vpcdPort + index;
+  }
 
   static async start(): Promise<PcscdHarness> {
     checkPrerequisites();
@@ -72,12 +102,12 @@ export class PcscdHarness {
     const runDirectory = join(directory, 'run');
     await mkdir(configDirectory);
     await mkdir(runDirectory);
-    const vpcdPort = await freePortPair();
+    const canUnshare = spawnSync('unshare', ['--mount', '--net', '--propagation', 'private', 'sh', '-c', 'ip link set lo up && command -v socat']).status === 0;
+    const vpcdPort = canUnshare ? NAMESPACED_VPCD_PORT : await freePortPair();
     await writeFile(
       join(configDirectory, 'vpcd'),
       `FRIENDLYNAME "Virtual PCD"\nDEVICENAME   /dev/null:0x${vpcdPort.toString(16).toUpperCase()}\nLIBPATH      ${VPCD_DRIVER}\nCHANNELID    0x${vpcdPort.toString(16).toUpperCase()}\n`,
     );
-    const canUnshare = spawnSync('unshare', ['--mount', '--propagation', 'private', 'true']).status === 0;
     let socketPath = join(runDirectory, 'pcscd.comm');
     if (!canUnshare) {
       // No private namespace (no CAP_SYS_ADMIN): use the real /run/pcscd if nobody owns it.
@@ -105,9 +135,10 @@ export class PcscdHarness {
     if (this.running) return;
     const configDirectory = join(this.directory, 'reader.conf.d');
     const command = this.privateNamespace
-      ? ['unshare', '--mount', '--propagation', 'private', 'sh', '-c', 'mkdir -p /run/pcscd && mount --bind "$1" /run/pcscd && exec "$2" --foreground --config "$3"', 'sh', join(this.directory, 'run'), PCSCD, configDirectory]
+      ? ['unshare', '--mount', '--net', '--propagation', 'private', 'sh', '-c', NAMESPACE_SCRIPT, 'sh', join(this.directory, 'run'), PCSCD, configDirectory, this.directory, String(this.vpcdPort)]
       : [PCSCD, '--foreground', '--config', configDirectory];
-    const child = spawn(command[0]!, command.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
+    // Its own process group, so that stopping it also stops the socat bridges.
+    const child = spawn(command[0]!, command.slice(1), { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     this.child = child;
     process.once('exit', this.killOnExit);
     const keep = (chunk: Buffer) => {
@@ -134,12 +165,23 @@ export class PcscdHarness {
     process.off('exit', this.killOnExit);
     if (child.exitCode === null && child.signalCode === null) {
       const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
+      this.signal('SIGTERM');
+      const timer = setTimeout(() => this.signal('SIGKILL'), STOP_TIMEOUT_MS);
       await exited;
       clearTimeout(timer);
     }
     this.child = undefined;
+  }
+
+  /** Signals pcscd's whole process group (pcscd and the bridges). */
+  private signal(signal: NodeJS.Signals): void {
+    const pid = this.child?.pid;
+    if (pid === undefined) return;
+    try {
+      process.kill(-pid, signal);
+    } catch {
+      // Already gone.
+    }
   }
 
   /** Stops pcscd and removes its temp directory. */

@@ -1,8 +1,10 @@
 import { connect, type Socket } from 'node:net';
 import type { CardModel } from './card-models.js';
+import type { VpcdSlot } from './pcscd-harness.js';
 
 /**
- * A virtual card for Debian's vpcd driver: a TCP client of pcscd's vpcd port. Every message
+ * A virtual card for Debian's vpcd driver: a client of a vpcd slot (a Unix socket bridged to
+ * vpcd inside pcscd's private network namespace, or vpcd's TCP port). Every message
  * is a 2-byte big-endian length and a payload; a 1-byte payload is a control message (0 power
  * off, 1 power on, 2 reset, 4 get ATR), anything longer an APDU answered with data + status
  * word. Connecting inserts the card; closing the connection removes it. Test-only code.
@@ -37,19 +39,19 @@ export class VirtualCard {
     socket.on('error', () => socket.destroy());
   }
 
-  /** Inserts `model` into the vpcd slot listening on `port`, retrying while pcscd starts. */
-  static async insert(port: number, model: CardModel, options: VirtualCardOptions = {}): Promise<VirtualCard> {
+  /** Inserts `model` into the vpcd slot `slot` (see PcscdHarness.slot), retrying while pcscd starts. */
+  static async insert(slot: VpcdSlot, model: CardModel, options: VirtualCardOptions = {}): Promise<VirtualCard> {
     const deadline = Date.now() + (options.connectTimeoutMs ?? 10_000);
     for (;;) {
       try {
         const socket = await new Promise<Socket>((resolve, reject) => {
-          const attempt = connect({ port, host: options.host ?? '127.0.0.1', noDelay: true });
+          const attempt = typeof slot === 'string' ? connect({ path: slot }) : connect({ port: slot, host: options.host ?? '127.0.0.1', noDelay: true });
           attempt.once('connect', () => resolve(attempt));
           attempt.once('error', reject);
         });
         return new VirtualCard(socket, model, options);
       } catch (error) {
-        if (Date.now() > deadline) throw new Error(`vpcd on port ${port} did not accept the virtual card: ${(error as Error).message}`);
+        if (Date.now() > deadline) throw new Error(`vpcd slot ${slot} did not accept the virtual card: ${(error as Error).message}`);
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
     }
