@@ -8,33 +8,28 @@
  *    plain lowdb (whole file per transfer, no fsync).
  * 2. The cost of one transfer with 1k, 100k and 1M members (CPU per transfer, without the
  *    disk; and durable transfers per second at 16 writers).
- * 3. The time to recover 1M journal records, and resident memory.
+ * 3. The time to recover 1M journal records, and peak memory, each in its own process:
+ *    compact journal vs format 1 (JSON payloads), and with the frame checks on the main
+ *    thread vs a worker thread (ledger-recovery.ts).
  */
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { canonicalJson, fingerprintOf } from '../../firmware/src/ledger/canonical.js';
-import { LedgerEngine } from '../../firmware/src/ledger/engine.js';
-import type { LedgerModule } from '../../firmware/src/ledger/module.js';
-import { coreModule } from '../../firmware/src/ledger/core-module.js';
-import { encodeFrame, ZERO_HASH } from '../../firmware/src/ledger/journal/frame.js';
-import { encodeRecord } from '../../firmware/src/ledger/journal/record-codec.js';
-import { segmentName } from '../../firmware/src/ledger/journal/segments.js';
 import { Ledger } from '../../firmware/src/ledger/ledger.js';
 import { journalDirectory, snapshotPath } from '../../firmware/src/ledger/paths.js';
-import type { SnapshotData } from '../../firmware/src/ledger/recovery.js';
-import { clubAccount, memberAccount, type CommitRecord, type Member, type Op } from '../../firmware/src/ledger/types.js';
+import { clubAccount, memberAccount, type Op } from '../../firmware/src/ledger/types.js';
 import { createLogger } from '../../firmware/src/log/logger.js';
 import { CrashFileSystem } from '../../tests/support/crash-file-system.js';
 import type { AppendableFile } from '../../firmware/src/ledger/fs/file-system.js';
 import { lowdbThroughput, sqliteThroughput, type ThroughputResult } from './ledger-peers.js';
+import { recoveryTable } from './ledger-recovery.js';
+import { seedSnapshot } from './ledger-seed.js';
 
 const { values } = parseArgs({ options: { seconds: { type: 'string' }, dir: { type: 'string' }, quick: { type: 'boolean' }, 'recovery-only': { type: 'boolean' } } });
 const durationMs = Number(values.seconds ?? 3) * 1000;
 const quick = values.quick === true;
 const root = resolve(values.dir ?? '.bench');
 const quiet = createLogger({ level: 'silent' });
-const at = { atMs: Date.UTC(2026, 10, 23), clockSynced: true };
 
 function fresh(name: string): string {
   const dir = join(root, name);
@@ -44,19 +39,6 @@ function fresh(name: string): string {
 }
 
 const earn = (memberId: string): Op => ({ op: 'transfer', debit: clubAccount('earned'), credit: memberAccount(memberId), amount: 1, unit: 'points', reason: 'earn' });
-
-/** A ledger directory holding `members` members, written as a snapshot (fast to set up). */
-function seedSnapshot(dir: string, members: number): void {
-  const state = coreModule.initial();
-  for (let i = 0; i < members; i++) {
-    const member: Member = { id: `m${i}`, name: 'عضو', phone: `09${String(i).padStart(9, '0')}`, smsConsent: false, storeId: 's1', createdAt: at, updatedAt: at };
-    state.members.set(member.id, member);
-    state.memberByPhone.set(member.phone, member.id);
-  }
-  const snapshot: SnapshotData = { format: 1, seq: 0, hash: ZERO_HASH.toString('hex'), takenAt: at, modules: { core: coreModule.toSnapshot(state) }, commits: [] };
-  mkdirSync(journalDirectory(dir), { recursive: true });
-  writeFileSync(snapshotPath(dir), JSON.stringify(snapshot));
-}
 
 async function ledgerThroughput(dir: string, writers: number, members: number): Promise<ThroughputResult> {
   const ledger = await Ledger.open({ dataDir: dir, logger: quiet, snapshotEveryRecords: 10_000_000 });
@@ -104,6 +86,9 @@ async function cpuMicrosPerTransfer(dir: string, members: number): Promise<numbe
   await fs.mkdir(journalDirectory('/l'));
   await fs.writeFileSynced(snapshotPath('/l'), snapshot);
   const ledger = await Ledger.open({ dataDir: '/l', fileSystem: fs, logger: quiet, snapshotEveryRecords: 10_000_000 });
+  // This in-memory disk would keep the snapshot's bytes (hundreds of MiB with 1M members) in
+  // the process for the whole run; the ledger has read it and never reads it again.
+  await fs.remove(snapshotPath('/l'));
   const count = quick ? 20_000 : 100_000;
   const run = async (offset: number) => {
     const started = performance.now();
@@ -121,50 +106,6 @@ async function cpuMicrosPerTransfer(dir: string, members: number): Promise<numbe
   return micros;
 }
 
-/**
- * Writes a journal of `records` records as the ledger writes them (each applied by the real
- * engine, so it carries its results and postings), then times opening it.
- */
-async function recovery(records: number): Promise<{ seconds: number; rssMiB: number }> {
-  const dir = fresh('recovery');
-  writeJournal(dir, records);
-  const started = performance.now();
-  const ledger = await Ledger.open({ dataDir: dir, logger: quiet, snapshotEveryRecords: 100_000_000 });
-  const seconds = (performance.now() - started) / 1000;
-  if (ledger.lastSeq !== records) throw new Error(`recovered ${ledger.lastSeq} of ${records} records`);
-  const rssMiB = process.memoryUsage().rss / 2 ** 20;
-  await ledger.close();
-  return { seconds, rssMiB };
-}
-
-/** In its own function so the generating engine's state is garbage before the timed open. */
-function writeJournal(dir: string, records: number): void {
-  mkdirSync(journalDirectory(dir), { recursive: true });
-  const members = 1000;
-  const engine = new LedgerEngine([coreModule as LedgerModule<unknown>]);
-  const fingerprints = Array.from({ length: members }, (_, i) => fingerprintOf(canonicalJson([earn(`m${i}`)])));
-  const frames: Buffer[] = [];
-  let previous: Buffer = ZERO_HASH;
-  const append = (seq: number, ops: Op[], fingerprint: string) => {
-    const record: CommitRecord = { id: `r${seq}`, actor: { kind: 'pos', id: 'bench' }, at: { atMs: at.atMs + seq, clockSynced: true }, ops, fingerprint };
-    const { results, postings } = engine.apply(record, seq, fingerprint, true);
-    record.results = results;
-    if (postings.length > 0) record.postings = postings.map(({ at: _at, ...posting }) => posting);
-    const { frame, hash } = encodeFrame(seq, previous, encodeRecord(record));
-    previous = hash;
-    frames.push(frame);
-  };
-  for (let i = 0; i < members; i++) {
-    const ops: Op[] = [{ op: 'member.create', memberId: `m${i}`, name: 'عضو', phone: `09${String(i).padStart(9, '0')}`, smsConsent: false, storeId: 's1' }];
-    append(i + 1, ops, fingerprintOf(canonicalJson(ops)));
-  }
-  for (let seq = members + 1; seq <= records; seq++) {
-    const member = seq % members;
-    append(seq, [earn(`m${member}`)], fingerprints[member]!);
-  }
-  writeFileSync(join(journalDirectory(dir), segmentName(1)), Buffer.concat(frames));
-}
-
 const rate = (r: ThroughputResult) => r.transfers / r.seconds;
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
@@ -173,9 +114,8 @@ const row = (...cells: string[]) => lines.push(`| ${cells.join(' | ')} |`);
 
 console.error(`benchmarking in ${root} (${durationMs / 1000} s per throughput run)…`);
 if (values['recovery-only'] !== true) await throughputAndCost();
-const records = quick ? 100_000 : 1_000_000;
-const recovered = await recovery(records);
-lines.push(`recover ${fmt(records)} journal records: ${fmt(recovered.seconds, 2)} s (RSS ${fmt(recovered.rssMiB)} MiB)`);
+if (lines.length > 0) lines.push('');
+lines.push(...recoveryTable(root, quick ? 100_000 : 1_000_000));
 console.log(lines.join('\n'));
 rmSync(root, { recursive: true, force: true });
 
@@ -185,7 +125,7 @@ row('---', '---:', '---:', '---:', '---:');
 const members = 1000;
 for (const writers of [1, 4, 16]) {
   const ledgerDir = fresh(`throughput-${writers}`);
-  seedSnapshot(ledgerDir, members);
+  await seedSnapshot(ledgerDir, members);
   const ours = await ledgerThroughput(ledgerDir, writers, members);
   const sqlite = await sqliteThroughput(fresh(`sqlite-${writers}`), writers, members, durationMs);
   const lowdb = await lowdbThroughput(fresh(`lowdb-${writers}`), writers, members, durationMs);
@@ -197,7 +137,7 @@ row('---:', '---:', '---:', '---:');
 const costs: number[] = [];
 for (const count of quick ? [1_000, 100_000] : [1_000, 100_000, 1_000_000]) {
   const dir = fresh(`members-${count}`);
-  seedSnapshot(dir, count);
+  await seedSnapshot(dir, count);
   const micros = await cpuMicrosPerTransfer(dir, count);
   const durable = await ledgerThroughput(dir, 16, count);
   costs.push(micros);

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { Logger } from '../../firmware/src/log/logger.js';
 import type { CardLookupResponse, PullResponse, WireJournalEntry } from '../protocol/messages.js';
+import type { DeviceStatusReport } from '../protocol/directives.js';
 import type { PullBundlePayload } from '../protocol/bundle.js';
 import { backoffDelayMs } from './backoff.js';
 import { HqClient, SyncRequestError } from './client.js';
@@ -56,6 +57,14 @@ export interface SyncAgentOptions {
   logger?: Logger;
   nowMs?: () => number;
   random?: () => number;
+  /**
+   * Called with every pulled page (and a pull bundle) after the cache took it and before the
+   * cursor moves: the kiosk carries out blocks, directives and rules here. A throw fails the
+   * round and the page comes again.
+   */
+  onPull?: (page: PullResponse) => Promise<void>;
+  /** The kiosk's status sent with each pull (the agent adds the queue depth). */
+  reportStatus?: () => Promise<Omit<DeviceStatusReport, 'queueDepth'> | undefined>;
 }
 
 const STATE_FILE = 'sync-state.json';
@@ -80,6 +89,8 @@ export class SyncAgent {
   private unsubscribe: (() => void) | undefined;
   private lookupsInFlight = 0;
   private fatalCode: string | null = null;
+  /** Exchanges run one at a time (the timer's and a caller's `syncOnce`). */
+  private exchanging: Promise<void> = Promise.resolve();
 
   private constructor(private readonly options: SyncAgentOptions) {
     this.nowMs = options.nowMs ?? Date.now;
@@ -116,8 +127,17 @@ export class SyncAgent {
     await this.running;
   }
 
-  /** One full exchange: handshake if needed, push everything pending (bounded), pull if due. Throws on failure. */
-  async syncOnce(): Promise<void> {
+  /**
+   * One full exchange: handshake if needed, push everything pending (bounded), pull if due (or
+   * `pullNow`). Throws on failure. Exchanges never overlap.
+   */
+  syncOnce(options: { pullNow?: boolean } = {}): Promise<void> {
+    const run = this.exchanging.then(() => this.exchange(options.pullNow === true));
+    this.exchanging = run.catch(() => undefined);
+    return run;
+  }
+
+  private async exchange(pullNow: boolean): Promise<void> {
     this.lastAttemptAtMs = this.nowMs();
     if (this.handshakeNeeded) {
       const remote = await this.client.state();
@@ -127,7 +147,7 @@ export class SyncAgent {
     for (let batch = 0; batch < this.options.config.pushBatchesPerRound; batch++) {
       if (!(await this.pushOneBatch())) break;
     }
-    if (this.nowMs() - this.lastPullAtMs >= this.options.config.pullIntervalSeconds * 1000 || this.lastPullAtMs === 0) await this.pullAll();
+    if (pullNow || this.nowMs() - this.lastPullAtMs >= this.options.config.pullIntervalSeconds * 1000 || this.lastPullAtMs === 0) await this.pullAll();
     await this.succeeded();
   }
 
@@ -157,14 +177,28 @@ export class SyncAgent {
     await this.persist();
   }
 
+  private async statusReport(): Promise<DeviceStatusReport | undefined> {
+    try {
+      const reported = await this.options.reportStatus?.();
+      return reported && { ...reported, queueDepth: Math.min(this.pendingRecords(), 2_000_000_000) };
+    } catch (error) {
+      // The fleet view misses one report; the exchange itself goes on.
+      this.options.logger?.warn({ err: error }, 'sync: no status to report');
+      return undefined;
+    }
+  }
+
   private async pullAll(): Promise<void> {
+    const status = await this.statusReport();
     for (let page = 0; page < 1000; page++) {
       const answer: PullResponse = await this.client.pull({
         afterRevision: this.state.pullRevision,
         limit: this.options.config.pullPageSize,
         documentVersions: this.state.documentVersions,
+        ...(page === 0 && status && { status }),
       });
       await this.cache.apply(answer);
+      await this.options.onPull?.(answer);
       this.state.pullRevision = answer.nextRevision;
       for (const document of answer.documents) this.state.documentVersions[document.kind] = document.version;
       await this.persist();
@@ -259,6 +293,7 @@ export class SyncAgent {
     if (payload.deviceId !== this.options.identity.deviceId) throw new Error('bundle is for another device');
     if (payload.highWaterMark > this.state.highWaterMark) await this.adoptHighWaterMark(payload.highWaterMark);
     await this.cache.apply(payload.pull);
+    await this.options.onPull?.(payload.pull);
     this.state.pullRevision = Math.max(this.state.pullRevision, payload.pull.nextRevision);
     for (const document of payload.pull.documents) this.state.documentVersions[document.kind] = document.version;
     await this.persist();

@@ -10,6 +10,7 @@ import { registerSyncRoutes } from './routes-sync.js';
 import { registerAdminRoutes } from './routes-admin.js';
 import { registerChainRoutes } from './routes-chain.js';
 import { chainCounts } from './queries.js';
+import { registerDashboard } from './dashboard/index.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -94,6 +95,7 @@ export async function buildHqApp(options: HqAppOptions): Promise<FastifyInstance
     registerAdminRoutes(admin, context);
     registerChainRoutes(admin, context);
   });
+  await registerDashboard(app as unknown as FastifyInstance, { ...context, ...(options.logger ? { logger: options.logger } : {}) });
   return app as unknown as FastifyInstance;
 }
 

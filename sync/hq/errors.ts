@@ -12,7 +12,10 @@ export type HqErrorCode =
   | 'VERSION_CONFLICT'
   | 'BAD_REQUEST'
   | 'UNAUTHORIZED'
-  | 'DEVICE_EXISTS';
+  | 'DEVICE_EXISTS'
+  | 'FORBIDDEN'
+  | 'LOCKED_OUT'
+  | 'MERGE_REFUSED';
 
 const STATUS: Record<HqErrorCode, number> = {
   BAD_SIGNATURE: 401,
@@ -28,6 +31,9 @@ const STATUS: Record<HqErrorCode, number> = {
   BAD_REQUEST: 400,
   UNAUTHORIZED: 401,
   DEVICE_EXISTS: 409,
+  FORBIDDEN: 403,
+  LOCKED_OUT: 429,
+  MERGE_REFUSED: 409,
 };
 
 export class HqError extends Error {

@@ -12,6 +12,8 @@ import {
   type MemberUpdate,
   type TransferOp,
 } from './core-ops.js';
+import { bookMerge, recordMemberHomes, settleDirectives, settlementsOf } from './directives/delivery.js';
+import { MEMBER_MERGE_OP } from '../protocol/directives.js';
 
 /**
  * Applies ingested journal records to the chain's tables with the ledger's core semantics:
@@ -67,9 +69,19 @@ function postingsOf(entry: WireJournalEntry): Posting[] | undefined {
 
 export async function materialize(tx: Queryable, deviceId: string, entries: WireJournalEntry[], nowMs: number): Promise<MaterializeSummary> {
   const batch = new BatchContext();
+  const enrolled: string[] = [];
   for (const entry of entries) {
     const postings = postingsOf(entry);
     for (const [opIndex, op] of entry.record.ops.entries()) {
+      const enrolling = op.op === 'member.create' ? (op as { memberId?: unknown }).memberId : undefined;
+      if (typeof enrolling === 'string') enrolled.push(enrolling);
+      if (op.op === MEMBER_MERGE_OP) {
+        // A head-office merge carried out by the kiosk: its cards move here, its balances come with the postings.
+        await batch.enrolments.flush(tx, batch.conflicts);
+        if (await bookMerge(tx, deviceId, entry, op as { survivorMemberId?: unknown; mergedMemberId?: unknown })) batch.applied++;
+        else batch.unapplied.push({ seq: entry.seq, opIndex, op: op.op, reason: 'invalid: members' });
+        continue;
+      }
       if (postings && (op.op === 'transfer' || !isCoreOpName(op.op))) {
         batch.applied++; // booked from the postings below
         continue;
@@ -80,6 +92,8 @@ export async function materialize(tx: Queryable, deviceId: string, entries: Wire
   }
   await batch.enrolments.flush(tx, batch.conflicts);
   await applyTransfers(tx, deviceId, batch);
+  await settleDirectives(tx, deviceId, settlementsOf(entries));
+  await recordMemberHomes(tx, deviceId, enrolled);
   if (batch.unapplied.length > 0) {
     await tx.query(
       `INSERT INTO unapplied_ops (device_id, seq, op_index, op, reason)
@@ -143,12 +157,13 @@ async function applyOp(tx: Queryable, batch: BatchContext, entry: WireJournalEnt
     case 'card.block': {
       await batch.enrolments.flush(tx, batch.conflicts);
       const c = op as CardBlock;
+      // A card already blocked (by the head office, or at another kiosk) keeps its first block.
       const updated = await tx.query(
-        `UPDATE cards SET status = 'blocked', blocked_at_ms = $2, block_reason = $3, replaced_by = $4, revision = nextval('change_revision') WHERE id = $1`,
+        `UPDATE cards SET status = 'blocked', blocked_at_ms = $2, block_reason = $3, replaced_by = $4, revision = nextval('change_revision') WHERE id = $1 AND status <> 'blocked'`,
         [c.cardId, atMs, c.reason, c.replacedBy ?? null],
       );
       // The card id itself is personal data: the conflict names only the device record.
-      if (updated.rowCount === 0) conflict('unknown-card', 'card', {});
+      if (updated.rowCount === 0 && (await tx.query('SELECT 1 FROM cards WHERE id = $1', [c.cardId])).rowCount === 0) conflict('unknown-card', 'card', {});
       return;
     }
     case 'transfer': {

@@ -109,6 +109,8 @@ export async function pullForStore(db: Db, storeId: string, request: PullRequest
     cards: upTo(cards).map(cardView),
     blockedCards: upTo(blocked).map((row) => row.id),
     documents: await documentsNewerThan(db, request.documentVersions),
+    // Filled per device by the pull route (sync/hq/directives); a bundle carries none.
+    directives: [],
     nextRevision: ceiling,
     more: cuts.length > 0,
     serverTimeMs: nowMs,

@@ -55,7 +55,12 @@ export function registerAdminRoutes(app: FastifyInstance, context: HqContext): v
   app.put<{ Params: { kind: string }; Body: Static<typeof DocumentPutSchema> }>(
     '/v1/admin/documents/:kind',
     { schema: { params: Type.Object({ kind: Type.String({ pattern: '^[a-z][a-z0-9-]{0,63}$' }) }), body: DocumentPutSchema } },
-    async (request) => ({ kind: request.params.kind, version: await putDocument(context.db, request.params.kind, request.body.expectedVersion, request.body.body ?? null, context.nowMs()) }),
+    async (request) => {
+      // The loyalty rules are validated, versioned and audited by the dashboard's rules editor;
+      // a raw write here would skip all three and could hand kiosks rules they refuse.
+      if (request.params.kind === 'loyalty') throw new HqError('BAD_REQUEST', 'the loyalty rules are published through the dashboard (PUT /v1/dashboard/rules), which validates and versions them');
+      return { kind: request.params.kind, version: await putDocument(context.db, request.params.kind, request.body.expectedVersion, request.body.body ?? null, context.nowMs()) };
+    },
   );
 
   // The bundle is posted as its file text (application/json); the answer is the bundle going back.

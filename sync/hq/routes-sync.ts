@@ -15,6 +15,8 @@ import { getDevice } from './devices.js';
 import { HqError } from './errors.js';
 import { ingest } from './ingest.js';
 import { lookupCard, pullForStore } from './queries.js';
+import { deliverDirectives } from './directives/delivery.js';
+import { recordDeviceStatus } from './directives/fleet.js';
 
 /** Routes a kiosk calls, every one signed with its device key (checked in app.ts). */
 export function registerSyncRoutes(app: FastifyInstance, context: HqContext): void {
@@ -36,7 +38,15 @@ export function registerSyncRoutes(app: FastifyInstance, context: HqContext): vo
   app.post<{ Body: PullRequest }>(
     '/v1/sync/pull',
     { schema: { body: PullRequestSchema, response: { 200: PullResponseSchema } } },
-    async (request) => pullForStore(context.db, request.device!.storeId, request.body, context.nowMs()),
+    async (request) => {
+      const { deviceId, storeId } = request.device!;
+      const nowMs = context.nowMs();
+      if (request.body.status) await recordDeviceStatus(context.db, deviceId, request.body.status, nowMs);
+      const answer = await pullForStore(context.db, storeId, request.body, nowMs);
+      // Every page carries the open directives: the kiosk skips those it has done already.
+      answer.directives = await deliverDirectives(context.db, deviceId, nowMs);
+      return answer;
+    },
   );
 
   app.get<{ Params: { cardId: string } }>(

@@ -2,6 +2,10 @@ import type { Db } from './db.js';
 import { migrate, MIGRATIONS, type Migration } from './migrations.js';
 import { MESSAGES_MIGRATIONS } from './messages/migration.js';
 import { ANALYSIS_MIGRATIONS } from './analysis/reviews-store.js';
+import { DASHBOARD_MIGRATIONS } from './dashboard/migrations.js';
+import { DIRECTIVES_MIGRATIONS } from './directives/migrations.js';
+import { RULES_MIGRATIONS } from './rules/migrations.js';
+import { INSIGHT_MIGRATIONS } from './insight/migrations.js';
 
 /**
  * Every part of the head office's schema, in one list: the server, the CLI and the tests
@@ -9,7 +13,7 @@ import { ANALYSIS_MIGRATIONS } from './analysis/reviews-store.js';
  * of versions (core 1-999, messages 7001+, analysis 7101+, dashboard 8001+, rules 8101+,
  * insight 8201+, directives 8301+).
  */
-export const HQ_MIGRATIONS: Migration[] = [...MIGRATIONS, ...MESSAGES_MIGRATIONS, ...ANALYSIS_MIGRATIONS];
+export const HQ_MIGRATIONS: Migration[] = [...MIGRATIONS, ...MESSAGES_MIGRATIONS, ...ANALYSIS_MIGRATIONS, ...DASHBOARD_MIGRATIONS, ...DIRECTIVES_MIGRATIONS, ...RULES_MIGRATIONS, ...INSIGHT_MIGRATIONS];
 
 export function migrateHq(db: Db): Promise<number[]> {
   return migrate(db, HQ_MIGRATIONS);

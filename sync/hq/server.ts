@@ -3,6 +3,9 @@ import type { Logger } from '../../firmware/src/log/logger.js';
 import { buildHqApp } from './app.js';
 import { openDatabase, type Db } from './db.js';
 import { migrateHq } from './schema.js';
+import { parseMessagesConfig, type MessagesConfig } from './messages/config.js';
+import { startMessagesRuntime, type MessagesRuntime } from './insight/messages-runtime.js';
+import { createLogger } from '../../firmware/src/log/logger.js';
 
 /** Opens the database, migrates it, and listens. `close()` stops accepting, drains, closes the pool. */
 export interface HqServerOptions {
@@ -12,12 +15,16 @@ export interface HqServerOptions {
   port: number;
   adminToken?: string;
   logger?: Logger;
+  /** The outbox's configuration (providers off unless configured); absent: `{}`. */
+  messages?: MessagesConfig;
 }
 
 export interface HqServer {
   app: FastifyInstance;
   db: Db;
   url: string;
+  /** The outbox dispatcher and the hourly occasion planner, stopped by close(). */
+  messages: MessagesRuntime;
   close(): Promise<void>;
 }
 
@@ -30,11 +37,18 @@ export async function startHqServer(options: HqServerOptions): Promise<HqServer>
     app.server.headersTimeout = 15_000;
     app.server.keepAliveTimeout = 5_000;
     const url = await app.listen({ host: options.host, port: options.port });
+    const messages = startMessagesRuntime({
+      db,
+      config: options.messages ?? parseMessagesConfig({}),
+      logger: options.logger ?? createLogger({ name: 'bashgah-hq', level: 'silent' }),
+    });
     return {
       app,
       db,
       url,
+      messages,
       async close() {
+        await messages.stop();
         await closeGracefully(app);
         await db.close();
       },

@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox';
+import { DeviceStatusReportSchema, DirectiveSchema, DIRECTIVES_PER_PULL_MAX } from './directives.js';
 
 /**
  * Every message between a kiosk and the head office. Both ends validate against these
@@ -101,6 +102,8 @@ export const PullRequestSchema = Type.Object(
     limit: Type.Integer({ minimum: 1, maximum: 5000, default: 1000 }),
     /** The versions of the documents the kiosk already has, by kind. */
     documentVersions: Type.Record(Type.String({ maxLength: 64 }), Type.Integer({ minimum: 0 }), { default: {} }),
+    /** The kiosk's status for the fleet view (absent from older kiosks). */
+    status: Type.Optional(DeviceStatusReportSchema),
   },
   { additionalProperties: false },
 );
@@ -153,6 +156,8 @@ export const PullResponseSchema = Type.Object({
   /** Blocked cards of the whole chain changed after `afterRevision`. */
   blockedCards: Type.Array(Type.String()),
   documents: Type.Array(DocumentSchema),
+  /** Head-office directives for this kiosk, oldest first, until it reports them done (absent from older head offices). */
+  directives: Type.Array(DirectiveSchema, { maxItems: DIRECTIVES_PER_PULL_MAX, default: [] }),
   /** Pass as `afterRevision` next time; `more` says whether to ask again right away. */
   nextRevision: Type.Integer({ minimum: 0 }),
   more: Type.Boolean(),

@@ -82,11 +82,11 @@ describe('journal corruption', () => {
     const bytes = readFileSync(file);
     const victim = offsets[4]!;
     const payloadStart = victim + FRAME_HEADER_BYTES;
-    const payload = bytes.subarray(payloadStart, offsets[5]!).toString('utf8');
-    const edited = Buffer.from(payload.replace('"amount":4', '"amount":9'));
-    expect(edited.length).toBe(payload.length);
-    expect(edited.toString('utf8')).not.toBe(payload);
-    edited.copy(bytes, payloadStart);
+    // Edited as bytes: a compact payload is not text. Its tail (the postings) is JSON.
+    const amountAt = bytes.indexOf('"amount":4', payloadStart);
+    expect(amountAt).toBeGreaterThan(payloadStart);
+    expect(amountAt).toBeLessThan(offsets[5]!);
+    bytes[amountAt + 9] = '9'.charCodeAt(0);
     bytes.writeUInt32LE(crc32(bytes.subarray(victim + 8, offsets[5]!)), victim + 4);
     writeFileSync(file, bytes);
     const error = await Ledger.open({ dataDir: ledgerDir, logger: memoryLogger().logger }).catch((e: unknown) => e);

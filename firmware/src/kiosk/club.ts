@@ -3,6 +3,7 @@ import type { CoreState } from '../ledger/core-state.js';
 import { clubAccount, memberAccount, type Actor, type Member, type Op } from '../ledger/types.js';
 import type { LoyaltyService } from '../loyalty/service.js';
 import { LOYALTY_MODULE, type LoyaltyState } from '../loyalty/module/state.js';
+import { HQ_MODULE, type HqState } from './directives/module.js';
 import { ApiError, toApiError } from '../server/errors.js';
 import type { AuditLog } from './audit.js';
 import type { CardLookup, Club, IssuedVoucher, MemberRecord, MemberRef, NewMember, PurchaseResult, VoidResult, VoucherInfo } from './club-types.js';
@@ -27,7 +28,13 @@ export class ClubService implements Club {
     private readonly loyalty: LoyaltyService,
     private readonly audit: AuditLog,
     private readonly storeId: string,
+    /** Cards the head office blocked chain-wide (the sync's pulled list): refused like a locally blocked card. */
+    private readonly chainBlocked: (cardId: string) => boolean = () => false,
   ) {}
+
+  private refuseChainBlocked(cardId: string): void {
+    if (this.chainBlocked(cardId)) throw new ApiError('CARD_BLOCKED');
+  }
 
   private get core(): CoreState {
     return this.ledger.core;
@@ -72,6 +79,7 @@ export class ClubService implements Club {
     const phone = this.phoneOrFail(input.phone);
     const name = normaliseName(input.name);
     if (name.length < 2) throw new ApiError('VALIDATION_FAILED', 'body.name is too short', { field: 'body.name', reason: 'is too short' });
+    if (input.card !== undefined) this.refuseChainBlocked(input.card);
     const memberId = `m_${randomBytes(9).toString('base64url')}`;
     const ops: Op[] = [{
       op: 'member.create',
@@ -111,6 +119,7 @@ export class ClubService implements Club {
   }
 
   memberByCard(cardId: string): MemberRecord {
+    this.refuseChainBlocked(cardId);
     const card = this.core.cards.get(cardId);
     if (!card) throw new ApiError('CARD_NOT_FOUND');
     // A blocked card identifies nobody: it may be in a finder's hands.
@@ -121,7 +130,8 @@ export class ClubService implements Club {
   memberByPhone(phoneInput: string): MemberRecord {
     const memberId = this.core.memberByPhone.get(this.phoneOrFail(phoneInput));
     if (memberId === undefined) throw new ApiError('MEMBER_NOT_FOUND');
-    return this.member(memberId);
+    // A duplicate the head office merged away: its phone finds the member it was merged into.
+    return this.member(this.ledger.slice<HqState>(HQ_MODULE).mergedInto.get(memberId) ?? memberId);
   }
 
   searchByName(query: string, limit: number): MemberRecord[] {
@@ -211,6 +221,7 @@ export class ClubService implements Club {
   // ---- The kiosk screen --------------------------------------------------------------------
 
   lookupCard(cardId: string): CardLookup {
+    if (this.chainBlocked(cardId)) return { kind: 'blocked' };
     const card = this.core.cards.get(cardId);
     if (!card) return { kind: 'unknown' };
     return card.status === 'blocked' ? { kind: 'blocked' } : { kind: 'member', memberId: card.memberId };
@@ -260,6 +271,7 @@ export class ClubService implements Club {
 
   async linkCard(memberId: string, cardId: string, actor: Actor): Promise<void> {
     this.coreMember(memberId);
+    this.refuseChainBlocked(cardId);
     await this.audited('card.link', actor, { memberId }, () =>
       this.ledger.commit({ id: `link-${randomUUID()}`, actor, ops: [{ op: 'card.link', cardId, memberId, kind: 'member' }] }));
   }
@@ -268,6 +280,8 @@ export class ClubService implements Club {
     const lost = this.core.cards.get(lostCardId);
     if (!lost) throw new ApiError('CARD_NOT_FOUND');
     if (lost.status === 'blocked') throw new ApiError('CARD_BLOCKED');
+    this.refuseChainBlocked(lostCardId);
+    this.refuseChainBlocked(newCardId);
     // Points belong to the member, so they follow the new card; a gift card's Rial balance
     // lives on the card and is moved explicitly, in the same commit.
     const ops: Op[] = [

@@ -24,7 +24,8 @@ import { KioskRuntime } from './runtime.js';
 import { StaffGate } from './staff/gate.js';
 import { kioskLedgerModules } from './ledger-modules.js';
 import { ledgerDirectory } from '../ledger/paths.js';
-import { startSync } from './sync-wiring.js';
+import { loadHqRules, startSync, type SyncWiring } from './sync-wiring.js';
+import type { HealthReport } from '../server/routes/health.js';
 
 const MAINTENANCE_EVERY_MS = 60 * 60 * 1000;
 
@@ -47,6 +48,8 @@ export interface Kiosk {
   runtime: KioskRuntime;
   club: ClubService;
   audit: AuditLog;
+  /** The head-office sync, when the configuration enables it. */
+  sync?: SyncWiring;
   /** Simulated devices, when the configuration chose them (the demo, tests). */
   simulated: { reader?: SimulatedReader; printer?: FakeEscPosPrinter; indicator?: SimulatedIndicator };
   listen(): Promise<{ url: string; port: number }>;
@@ -85,15 +88,18 @@ export async function composeKiosk(options: KioskOptions): Promise<Kiosk> {
     });
     closers.push(() => ledger.close());
     const signer = await loadOrCreateDeviceSigner(config.device.id, join(dataDir, 'keys', 'voucher-ed25519.pem'));
-    const loyalty = await LoyaltyService.open({ ledger, rules: config.loyalty, signer, logger: logger.child({ part: 'loyalty' }) });
+    // Rules the head office sent earlier take precedence over the config file's section.
+    const hqRules = await loadHqRules(config, dataDir, logger);
+    const loyalty = await LoyaltyService.open({ ledger, rules: hqRules?.startupRules() ?? config.loyalty, signer, logger: logger.child({ part: 'loyalty' }) });
 
-    const sync = await startSync(config, ledger, dataDir, logger);
+    let healthNow: (() => Promise<HealthReport>) | undefined;
+    const sync = await startSync(config, ledger, dataDir, logger, { loyalty, ...(hqRules && { rules: hqRules }), health: async () => healthNow?.() });
     if (sync) closers.push(() => sync.stop());
     const syncStatus = options.sync ?? sync?.status;
 
     const audit = new AuditLog(dataDir, logger.child({ part: 'audit' }));
     closers.push(() => audit.flush());
-    const club = new ClubService(ledger, loyalty, audit, config.device.storeId);
+    const club = new ClubService(ledger, loyalty, audit, config.device.storeId, sync && ((cardId) => sync.isCardBlocked(cardId)));
     const staffGate = new StaffGate(ledger, audit, () => ledger.clock.now().atMs);
     const runtime = new KioskRuntime({
       club,
@@ -116,12 +122,13 @@ export async function composeKiosk(options: KioskOptions): Promise<Kiosk> {
       ...(indicatorHardware.simulator && { indicator: indicatorHardware.simulator }),
     };
     const startedAtMs = Date.now();
+    healthNow = () => healthReport({ readers, printer: printerHardware.printer, ledger, dataDir, startedAtMs, ...(syncStatus && { sync: syncStatus }) });
     const app = await buildApp({
       logger: logger.child({ part: 'http' }),
       tokens: [...config.tokens, ...(options.extraTokens ?? [])],
       club,
       kiosk: runtime,
-      health: () => healthReport({ readers, printer: printerHardware.printer, ledger, dataDir, startedAtMs, ...(syncStatus && { sync: syncStatus }) }),
+      health: healthNow,
       ...(simulatedReader && { simulator: simulatorControl(simulatedReader, printerHardware.simulator) }),
       ...(options.rootDir !== undefined && { rootDir: options.rootDir }),
     });
@@ -146,6 +153,7 @@ export async function composeKiosk(options: KioskOptions): Promise<Kiosk> {
     let server: { close(): Promise<void> } | undefined;
     return {
       app, ledger, runtime, club, audit, simulated,
+      ...(sync && { sync }),
       async listen() {
         const listening = await listen(app, config.http, logger);
         server = listening;

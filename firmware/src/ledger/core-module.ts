@@ -1,3 +1,4 @@
+import { listTransfer, loadHistories, saveHistories, type SavedHistories } from './account-history.js';
 import type { ApplyContext, LedgerModule } from './module.js';
 import { CORE_MODULE, type CoreState } from './core-state.js';
 import {
@@ -117,25 +118,49 @@ function blockCard(state: CoreState, raw: Op, ctx: ApplyContext): { cardId: stri
 }
 
 /**
- * Account ids seen before, so each is checked against the pattern once and every transfer
- * shares one copy of the string (a million transfers to one account would otherwise hold a
- * million copies of its id). Account ids are never removed.
+ * Strings that many transfers hold (club account ids, reasons), shared so that each listed
+ * transfer does not keep its own copy. Bounded: past the limit new ones are simply not shared.
  */
-const knownAccounts = new Map<string, string>();
+const sharedWords = new Map<string, string>();
+const MAX_SHARED_WORDS = 4096;
 
-/** An account that must exist before it can move: its member or card must be known. */
-function checkAccountOwner(state: CoreState, raw: AccountId): AccountId {
-  let account = knownAccounts.get(raw);
-  if (account === undefined) {
-    check(ACCOUNT_PATTERN.test(raw), `account "${raw}" is not a valid account id`);
-    account = raw;
-    if (knownAccounts.size < 1_000_000) knownAccounts.set(raw, raw);
-  }
-  if (account.startsWith('member:')) member(state, account.slice(7, account.lastIndexOf(':')));
-  else if (account.startsWith('card:') && !state.cards.has(account.slice(5, account.lastIndexOf(':')))) {
-    throw new LedgerError('UNKNOWN_CARD', 'no such card', { account });
-  }
-  return account;
+function shared(word: string): string {
+  const known = sharedWords.get(word);
+  if (known !== undefined) return known;
+  if (sharedWords.size < MAX_SHARED_WORDS) sharedWords.set(word, word);
+  return word;
+}
+
+/**
+ * Checks that an account may move (its member or card must be known) and returns the one copy
+ * of its id string that the account's listed transfers share. An account with listed
+ * transfers passed these checks when it first moved, and members and cards are never deleted,
+ * so its owner is not looked up again: with a million members that lookup is a cache miss.
+ */
+function resolveAccount(state: CoreState, raw: AccountId): AccountId {
+  const last = state.transfersByAccount.get(raw)?.at(-1);
+  if (last) return last.debit === raw ? last.debit : last.credit;
+  check(typeof raw === 'string' && ACCOUNT_PATTERN.test(raw), `account "${String(raw)}" is not a valid account id`);
+  if (isClubAccount(raw)) return shared(raw);
+  if (raw.startsWith('member:')) member(state, raw.slice(7, raw.lastIndexOf(':')));
+  else if (!state.cards.has(raw.slice(5, raw.lastIndexOf(':')))) throw new LedgerError('UNKNOWN_CARD', 'no such card', { account: raw });
+  return raw;
+}
+
+/** The copy of an account id that its listed transfers hold, if it has any. */
+function accountIdString(state: CoreState, account: AccountId): AccountId {
+  const last = state.transfersByAccount.get(account)?.at(-1);
+  if (!last) return isClubAccount(account) ? shared(account) : account;
+  return last.debit === account ? last.debit : last.credit;
+}
+
+/** Sets a balance; undone by putting back what it was (absent stays absent). */
+function setBalance(state: CoreState, account: AccountId, before: number | undefined, after: number, ctx: ApplyContext): void {
+  state.balances.set(account, after);
+  ctx.undo.onUndo(() => {
+    if (before === undefined) state.balances.delete(account);
+    else state.balances.set(account, before);
+  });
 }
 
 function transfer(state: CoreState, raw: Op, ctx: ApplyContext): { transferId: string; debitBalance: number; creditBalance: number } {
@@ -146,51 +171,42 @@ function transfer(state: CoreState, raw: Op, ctx: ApplyContext): { transferId: s
   check(op.debit !== op.credit, 'debit and credit must be different accounts');
   if (op.memo !== undefined) check(typeof op.memo === 'string' && op.memo.length <= 200, 'memo must be at most 200 characters');
   if (op.ref !== undefined) check(typeof op.ref === 'object' && op.ref !== null && Object.values(op.ref).every((v) => typeof v === 'string'), 'ref must map names to strings');
-  const debit = checkAccountOwner(state, op.debit);
-  const credit = checkAccountOwner(state, op.credit);
-  const debitBalance = (state.balances.get(debit) ?? 0) - op.amount;
+  const debit = resolveAccount(state, op.debit);
+  const credit = resolveAccount(state, op.credit);
+  const debitBefore = state.balances.get(debit);
+  const debitBalance = (debitBefore ?? 0) - op.amount;
   if (debitBalance < 0 && !isClubAccount(debit)) {
-    throw new LedgerError('INSUFFICIENT_BALANCE', `balance ${state.balances.get(debit) ?? 0} is less than ${op.amount}`, {
+    throw new LedgerError('INSUFFICIENT_BALANCE', `balance ${debitBefore ?? 0} is less than ${op.amount}`, {
       account: debit,
-      balance: state.balances.get(debit) ?? 0,
+      balance: debitBefore ?? 0,
       amount: op.amount,
     });
   }
-  const creditBalance = (state.balances.get(credit) ?? 0) + op.amount;
+  const creditBefore = state.balances.get(credit);
+  const creditBalance = (creditBefore ?? 0) + op.amount;
   const record: Transfer = {
     id: `${ctx.commitId}#${ctx.index}`,
     debit,
     credit,
     amount: op.amount,
-    unit: op.unit,
-    reason: op.reason,
+    unit: op.unit === 'points' ? 'points' : 'rial',
+    reason: shared(op.reason),
     at: ctx.at,
     ...(op.memo !== undefined && { memo: op.memo }),
     ...(op.ref !== undefined && { ref: { ...op.ref } }),
   };
-  ctx.undo.set(state.balances, debit, debitBalance);
-  ctx.undo.set(state.balances, credit, creditBalance);
+  setBalance(state, debit, debitBefore, debitBalance, ctx);
+  setBalance(state, credit, creditBefore, creditBalance, ctx);
   ctx.posted(record);
-  for (const account of [debit, credit]) {
-    // Club accounts are the other side of everything; listing their transfers would make
-    // them grow without bound, and nobody reads them one by one.
-    if (isClubAccount(account)) continue;
-    const list = state.transfersByAccount.get(account);
-    if (list) {
-      list.push(record);
-      ctx.undo.onUndo(() => list.pop());
-    } else {
-      ctx.undo.set(state.transfersByAccount, account, [record]);
-    }
-  }
+  listTransfer(state, debit, record, ctx.undo);
+  listTransfer(state, credit, record, ctx.undo);
   return { transferId: record.id, debitBalance, creditBalance };
 }
 
-interface CoreSnapshot {
+interface CoreSnapshot extends SavedHistories {
   members: Member[];
   cards: Card[];
   balances: Array<[AccountId, number]>;
-  transfers: Transfer[];
 }
 
 export const coreModule: LedgerModule<CoreState> = {
@@ -202,6 +218,7 @@ export const coreModule: LedgerModule<CoreState> = {
     cardsByMember: new Map(),
     balances: new Map(),
     transfersByAccount: new Map(),
+    carriedByAccount: new Map(),
   }),
   handlers: {
     'member.create': createMember,
@@ -211,20 +228,21 @@ export const coreModule: LedgerModule<CoreState> = {
     transfer,
   },
   toSnapshot(state): CoreSnapshot {
-    // Each transfer is listed under both of its member-side accounts; save it once.
-    const transfers = new Map<string, Transfer>();
-    for (const list of state.transfersByAccount.values()) for (const t of list) transfers.set(t.id, t);
     return {
       members: [...state.members.values()],
       cards: [...state.cards.values()],
       balances: [...state.balances.entries()],
-      transfers: [...transfers.values()],
+      ...saveHistories(state),
     };
   },
   fromSnapshot(data): CoreState {
     const snapshot = data as CoreSnapshot;
     const state = coreModule.initial();
     for (const m of snapshot.members) {
+      // A million members are a third of the heap: share what is shared (the store, and the
+      // time of a member never updated) rather than keep a copy per member.
+      m.storeId = shared(m.storeId);
+      if (m.updatedAt.atMs === m.createdAt.atMs && m.updatedAt.clockSynced === m.createdAt.clockSynced) m.updatedAt = m.createdAt;
       state.members.set(m.id, m);
       state.memberByPhone.set(m.phone, m.id);
     }
@@ -232,15 +250,15 @@ export const coreModule: LedgerModule<CoreState> = {
       state.cards.set(card.id, card);
       state.cardsByMember.set(card.memberId, [...(state.cardsByMember.get(card.memberId) ?? []), card.id]);
     }
-    for (const [account, balance] of snapshot.balances) state.balances.set(account, balance);
-    for (const t of snapshot.transfers) {
-      for (const account of [t.debit, t.credit]) {
-        if (isClubAccount(account)) continue;
-        const list = state.transfersByAccount.get(account);
-        if (list) list.push(t);
-        else state.transfersByAccount.set(account, [t]);
+    loadHistories(state, snapshot);
+    for (const transfers of state.transfersByAccount.values()) {
+      for (const transfer of transfers) {
+        transfer.reason = shared(transfer.reason);
+        if (isClubAccount(transfer.debit)) transfer.debit = shared(transfer.debit);
+        if (isClubAccount(transfer.credit)) transfer.credit = shared(transfer.credit);
       }
     }
+    for (const [account, balance] of snapshot.balances) state.balances.set(accountIdString(state, account), balance);
     return state;
   },
 };

@@ -10,8 +10,17 @@ export interface CoreState {
   cardsByMember: Map<string, string[]>;
   /** Account balances; an account that never moved is absent (balance 0). */
   balances: Map<AccountId, number>;
-  /** Every transfer that touched an account, oldest first (both sides are listed). */
+  /**
+   * The most recent transfers of each member or card account, oldest first (a transfer between
+   * two such accounts is listed under both). At least the last RECENT_TRANSFERS_PER_ACCOUNT
+   * are kept (see account-history.ts); older ones are in the journal and at the head office.
+   */
   transfersByAccount: Map<AccountId, Transfer[]>;
+  /**
+   * For an account whose oldest transfers were forgotten: what they add up to, so that its
+   * balance is always this plus what its listed transfers add up to.
+   */
+  carriedByAccount: Map<AccountId, number>;
 }
 
 export const CORE_MODULE = 'core';

@@ -1,16 +1,9 @@
+import { CommitIndex, type StoredCommit } from './commit-index.js';
 import type { ApplyContext, LedgerModule, OpHandler } from './module.js';
 import { NoUndo, Undo } from './module.js';
 import { LedgerError, type CommitRecord, type Op, type Transfer } from './types.js';
 
-/**
- * What is remembered of every commit, so that a repeated id is recognised. Kept small: a
- * million of these live in memory. The results themselves are in the journal record (and,
- * for recent commits, in memory too: see Ledger).
- */
-export interface StoredCommit {
-  fingerprint: string;
-  seq: number;
-}
+export type { StoredCommit } from './commit-index.js';
 
 /** Nested operations (a purchase posting its transfers) may not recurse without end. */
 const MAX_NESTING = 8;
@@ -22,7 +15,7 @@ const MAX_NESTING = 8;
  */
 export class LedgerEngine {
   readonly slices = new Map<string, unknown>();
-  readonly commits = new Map<string, StoredCommit>();
+  readonly commits = new CommitIndex();
   private readonly handlers = new Map<string, { module: string; handler: OpHandler<unknown> }>();
 
   constructor(readonly modules: readonly LedgerModule<unknown>[]) {
@@ -55,12 +48,21 @@ export class LedgerEngine {
     const postings: Transfer[] = [];
     try {
       const results = record.ops.map((op, index) => this.applyOne(op, record, index, undo, 0, postings));
-      undo.set(this.commits, record.id, { fingerprint, seq });
+      this.remember(record.id, fingerprint, seq, undo);
       return { results, undo, postings };
     } catch (error) {
       undo.rollback();
       throw error;
     }
+  }
+
+  private remember(id: string, fingerprint: string, seq: number, undo: Undo): void {
+    const previous = this.commits.get(id);
+    this.commits.set(id, fingerprint, seq);
+    undo.onUndo(() => {
+      if (previous) this.commits.set(id, previous.fingerprint, previous.seq);
+      else this.commits.delete(id);
+    });
   }
 
   private applyOne(op: Op, record: CommitRecord, index: number, undo: Undo, depth: number, postings: Transfer[]): unknown {
@@ -95,7 +97,7 @@ export class LedgerEngine {
       if (module.name in modules) this.slices.set(module.name, module.fromSnapshot(modules[module.name]));
     }
     this.commits.clear();
-    for (const [id, stored] of commits) this.commits.set(id, stored);
+    for (const [id, stored] of commits) this.commits.set(id, stored.fingerprint, stored.seq);
   }
 }
 

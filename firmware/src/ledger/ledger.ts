@@ -150,6 +150,9 @@ export class Ledger {
     this.lastHash = this.durableHash = recovered.lastHash;
     this.journal = await JournalFiles.open(this.fs, this.journalDirectory, recovered.segments, this.nextSeq);
     this.recordsSinceSnapshot = recovered.replayed;
+    // The parsed file is in the engine now; lowdb would otherwise keep the whole of it (every
+    // commit id, balance and history a second time) until the next snapshot.
+    this.snapshotDb.data = null;
     // Replay skipped the results; read back those of the last records replayed.
     const recentCount = Math.min(recovered.replayed, this.options.recentResults);
     for (const entry of await this.readRecords(this.durableSeq - recentCount, recentCount)) {
@@ -236,14 +239,14 @@ export class Ledger {
   private applyAndQueue(request: CommitRequest): Promise<CommitResult> {
     const canonicalOps = canonicalJson(request.ops);
     const fingerprint = fingerprintOf(canonicalOps);
-    const previous = this.engine.commits.get(request.id);
-    if (previous) {
-      if (previous.fingerprint !== fingerprint) {
+    const previousSeq = this.engine.commits.seqOf(request.id);
+    if (previousSeq !== undefined) {
+      if (!this.engine.commits.sameFingerprint(request.id, fingerprint)) {
         throw new LedgerError('IDEMPOTENCY_CONFLICT', `commit id "${request.id}" was already used for different operations`, { id: request.id });
       }
       const pending = this.pendingById.get(request.id);
       if (pending) return pending.promise.then((result) => ({ ...result, replayed: true }));
-      return this.replay(request.id, previous.seq);
+      return this.replay(request.id, previousSeq);
     }
     const record: CommitRecord = {
       id: request.id,
@@ -320,6 +323,8 @@ export class Ledger {
       this.pendingById.delete(pending.record.id);
       this.recentResults.remember(pending.record.id, { seq: pending.seq, at: pending.record.at, results: pending.result.results });
       pending.resolve(pending.result);
+      // Hex hashes cost two strings per commit: only made when someone listens.
+      if (this.listeners.size === 0) continue;
       const entry: CommittedEntry = {
         seq: pending.seq,
         hash: pending.hash.toString('hex'),
@@ -404,6 +409,7 @@ export class Ledger {
     };
     this.snapshotDb.data = data;
     const written = this.snapshotDb.write(); // serialises synchronously, before any await
+    this.snapshotDb.data = null; // already serialised: keep no second copy of the state
     this.recordsSinceSnapshot = 0;
     try {
       await this.journal.startSegment(this.durableSeq + 1);

@@ -10,8 +10,10 @@ import { headOfficeKey, listDevices, registerDevice, revokeDevice } from '../../
 import { chainCounts } from '../../../../sync/hq/queries.js';
 import { importJournalBundle } from '../../../../sync/hq/bundles.js';
 import { startHqServer } from '../../../../sync/hq/server.js';
+import { loadMessagesConfig } from '../../../../sync/hq/insight/messages-runtime.js';
 import { generateDeviceKeyPair } from '../../../../sync/protocol/signing.js';
 import { writeKeyFile } from '../../../../sync/agent/identity.js';
+import { HQ_USER_USAGE, runUserAction } from './hq-users.js';
 
 const USAGE = `usage: bashgah hq <action> [options]
 
@@ -20,12 +22,14 @@ embedded PostgreSQL (PGlite, fsync on) in --data-dir (default BASHGAH_HQ_DATA_DI
 
 actions:
   serve [--host 127.0.0.1] [--port 8090]     run the server (admin token from BASHGAH_HQ_ADMIN_TOKEN)
+        [--messages-config <file>]           SMS/e-mail outbox settings, JSON (or BASHGAH_HQ_MESSAGES_CONFIG); none: nothing is sent
   migrate                                      apply schema migrations
   status                                       chain counts and schema version
   devices                                      every device with its sync state
   device add <id> --store <store> --out <file> provision a kiosk: writes its key file (mode 0600)
   device revoke <id>                           refuse the device from now on
   import <bundle> --out <file>                 import a store's sync bundle, write the bundle going back
+${HQ_USER_USAGE}
 
 options: --data-dir <dir>, --json`;
 
@@ -36,6 +40,7 @@ interface Options {
   port: number;
   store?: string;
   out?: string;
+  messagesConfig?: string;
 }
 
 function parse(args: string[], env: NodeJS.ProcessEnv): { positionals: string[]; options: Options } {
@@ -51,6 +56,7 @@ function parse(args: string[], env: NodeJS.ProcessEnv): { positionals: string[];
         port: { type: 'string', default: '8090' },
         store: { type: 'string' },
         out: { type: 'string' },
+        'messages-config': { type: 'string' },
       },
     });
   } catch (error) {
@@ -67,6 +73,7 @@ function parse(args: string[], env: NodeJS.ProcessEnv): { positionals: string[];
       port,
       ...(parsed.values.store ? { store: parsed.values.store } : {}),
       ...(parsed.values.out ? { out: parsed.values.out } : {}),
+      ...((parsed.values['messages-config'] ?? env.BASHGAH_HQ_MESSAGES_CONFIG) ? { messagesConfig: parsed.values['messages-config'] ?? env.BASHGAH_HQ_MESSAGES_CONFIG } : {}),
     },
   };
 }
@@ -89,6 +96,8 @@ const time = (ms: number | null) => (ms === null ? '-' : new Date(Number(ms)).to
 
 async function serve(options: Options, io: CommandIO): Promise<number> {
   const logger = createLogger({ name: 'bashgah-hq' });
+  // Validated before anything starts: a typo in the gateway settings is an error, not silence.
+  const messages = await loadMessagesConfig(options.messagesConfig);
   const server = await startHqServer({
     ...(io.env.DATABASE_URL ? { databaseUrl: io.env.DATABASE_URL } : {}),
     dataDir: options.dataDir,
@@ -96,6 +105,7 @@ async function serve(options: Options, io: CommandIO): Promise<number> {
     port: options.port,
     ...(io.env.BASHGAH_HQ_ADMIN_TOKEN ? { adminToken: io.env.BASHGAH_HQ_ADMIN_TOKEN } : {}),
     logger,
+    messages,
   });
   logger.info({ url: server.url, database: server.db.kind }, 'head office listening');
   io.out(`head office listening on ${server.url} (${server.db.kind})\n`);
@@ -109,9 +119,10 @@ async function serve(options: Options, io: CommandIO): Promise<number> {
 
 export const hqCommand: Command = {
   path: ['hq'],
-  summary: 'head office server: serve, migrate, devices, import bundles',
+  summary: 'head office server: serve, migrate, devices, import bundles, dashboard users',
   usage: USAGE,
   async run(args, io) {
+    if (args[0] === 'user') return runUserAction(args.slice(1), io);
     const { positionals, options } = parse(args, io.env);
     const [action, ...rest] = positionals;
     switch (action) {

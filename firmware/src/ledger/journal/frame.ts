@@ -10,7 +10,8 @@ import { crc32 } from 'node:zlib';
  *   8       6     sequence number (u48 LE), one more than the previous record's
  *   14      2     format version (u16 LE)
  *   16      32    SHA-256 of the previous record's whole frame: an edit anywhere breaks the chain
- *   48      n     payload: UTF-8 JSON of a CommitRecord
+ *   48      n     payload: a CommitRecord as record-codec.ts writes it (its first byte says
+ *                 which form: '{' JSON, 0x01 compact; the frame format itself is unchanged)
  *
  * A record's own hash is the SHA-256 of its whole frame.
  */

@@ -1,6 +1,8 @@
 import { join } from 'node:path';
 import type { FileSystem } from '../fs/file-system.js';
-import { FRAME_HEADER_BYTES, checkFrame, findValidFrameAfter, hashFrame, type FrameProblem } from './frame.js';
+import { InlineFrameChecker, WorkerFrameChecker, type FrameChecker } from './frame-checkers.js';
+import { wholeFramesEnd, type RunVerdict } from './frame-runs.js';
+import { FRAME_HEADER_BYTES, MAX_PAYLOAD_BYTES, checkFrame, findValidFrameAfter, hashFrame, type FrameProblem } from './frame.js';
 
 /**
  * The journal is a directory of segment files, each named after the sequence number of its
@@ -34,17 +36,17 @@ export async function listSegments(fs: FileSystem, directory: string): Promise<S
  */
 export interface ScannedRecord {
   seq: number;
-  /** SHA-256 of the whole frame (a new buffer, safe to keep). */
-  hash: Buffer;
   segment: Segment;
   /** Byte offset of the frame in its segment. */
   offset: number;
-  /** The segment's bytes; the payload is `buffer[payloadStart, payloadEnd)`. */
+  /** The bytes read around the record (a part of its segment): the payload is `buffer[payloadStart, payloadEnd)`. */
   buffer: Buffer;
   payloadStart: number;
   payloadEnd: number;
   /** The previous record's hash as this record names it (a view into `buffer`). */
   prevHash(): Buffer;
+  /** SHA-256 of the whole frame (computed on demand: a new buffer, safe to keep). */
+  frameHash(): Buffer;
 }
 
 /** A damaged record that has valid records after it, or a broken sequence or hash chain. */
@@ -83,74 +85,159 @@ export interface ScanOptions {
   onRecord(record: ScannedRecord): void;
   /** Called once per segment with the byte offset of every record (for the read index). */
   onSegmentIndex?(segment: Segment, offsets: number[], endOffset: number): void;
+  /**
+   * Once this many bytes have been read, lengths, CRCs and the hash chain are checked on a
+   * worker thread, one chunk ahead of `onRecord` (which still sees only checked records).
+   * Unset: all on this thread, which costs nothing to start and suits small journals.
+   */
+  checkOnWorkerAfterBytes?: number;
+  /** Bytes read at a time (8 MiB; a record larger than this is read whole). */
+  chunkBytes?: number;
+}
+
+const DEFAULT_CHUNK_BYTES = 8 << 20;
+const LARGEST_FRAME_BYTES = FRAME_HEADER_BYTES + MAX_PAYLOAD_BYTES;
+/** Chunks read and checked ahead of the replay: rides out a check thread that falls behind for a moment. */
+const READ_AHEAD_CHUNKS = 2;
+
+/** Bytes of one segment, read at `base`, with the verdict on the whole frames among them. */
+interface Chunk {
+  segmentIndex: number;
+  base: number;
+  bytes: Buffer;
+  atEnd: boolean;
+  whole: ReturnType<typeof wholeFramesEnd>;
+  verdict: Promise<RunVerdict>;
 }
 
 /**
- * Reads every segment in order, checking each frame's checksum, that sequence numbers follow
- * one another and that each record names the previous one's hash. A torn tail (no valid record
- * after the damage, in the last segment) is reported for the caller to cut; anything else that
- * is wrong throws JournalCorruptError naming the file and offset.
+ * Reads every segment in order, in large chunks, checking each frame's length and checksum,
+ * that sequence numbers follow one another and that each record names the previous one's
+ * hash. A torn tail (no valid record after the damage, in the last segment) is reported for
+ * the caller to cut; anything else that is wrong throws JournalCorruptError naming the file
+ * and offset of the first problem. The next chunk is read and checked while this one is
+ * replayed.
  */
 export async function scanJournal(fs: FileSystem, segments: Segment[], options: ScanOptions): Promise<ScanResult> {
+  const chunkBytes = options.chunkBytes ?? DEFAULT_CHUNK_BYTES;
+  let checker: FrameChecker = new InlineFrameChecker(undefined);
+  let readBytes = 0;
+  let finished = false;
+  const read = async (segmentIndex: number, base: number): Promise<Chunk> => {
+    const path = segments[segmentIndex]!.path;
+    let bytes = await fs.readRange(path, base, chunkBytes);
+    // A read ahead that lands after the scan stopped must not start another check thread.
+    if (finished) throw new Error('the journal scan has ended');
+    const readLength = wholeFramesEnd(bytes).end === 0 && bytes.length === chunkBytes ? LARGEST_FRAME_BYTES : chunkBytes;
+    // A record larger than a chunk: read it whole.
+    if (readLength > chunkBytes) bytes = await fs.readRange(path, base, readLength);
+    const after = options.checkOnWorkerAfterBytes;
+    if (checker instanceof InlineFrameChecker && after !== undefined && readBytes >= after) checker = new WorkerFrameChecker(checker.previousHash);
+    readBytes += bytes.length;
+    const whole = wholeFramesEnd(bytes);
+    const verdict = checker.check(bytes.subarray(0, whole.end));
+    verdict.catch(() => {}); // a chunk read ahead may never be looked at
+    return { segmentIndex, base, bytes, atEnd: bytes.length < readLength, whole, verdict };
+  };
+  /** What to read after `chunk` (undefined: nothing, the segments end or a problem comes first). */
+  const readAfter = (chunk: Chunk | undefined): Promise<Chunk | undefined> | undefined => {
+    if (chunk === undefined) return undefined;
+    if (chunk.whole.stop !== 'bad' && !chunk.atEnd) return read(chunk.segmentIndex, chunk.base + chunk.whole.end);
+    if (chunk.whole.stop === 'end' && chunk.atEnd && chunk.segmentIndex + 1 < segments.length) return read(chunk.segmentIndex + 1, 0);
+    return undefined;
+  };
+  // Chunks being read and checked ahead of the one being replayed, in order.
+  const ahead: Array<Promise<Chunk | undefined>> = [];
+  const readAhead = (current: Chunk) => {
+    while (ahead.length < READ_AHEAD_CHUNKS) {
+      const last = ahead.at(-1);
+      const next = last ? last.then(readAfter) : Promise.resolve(readAfter(current));
+      next.catch(() => {}); // reported when awaited, unless an earlier chunk ends the scan first
+      ahead.push(next);
+    }
+  };
   let expectedSeq: number | undefined;
-  let previousHash: Buffer | undefined;
+  let lastHash: Buffer | undefined;
   let records = 0;
   let tornTail: TornTail | undefined;
-  for (const [index, segment] of segments.entries()) {
-    const isLast = index === segments.length - 1;
-    const buffer = await fs.readFile(segment.path);
-    const offsets: number[] = [];
-    let offset = 0;
-    if (expectedSeq !== undefined && segment.firstSeq !== expectedSeq && buffer.length > 0) {
-      throw new JournalCorruptError(segment.path, 0, `segment should start at record ${expectedSeq}`);
-    }
-    const view: ScannedRecord = {
-      seq: 0,
-      hash: Buffer.alloc(0),
-      segment,
-      offset: 0,
-      buffer,
-      payloadStart: 0,
-      payloadEnd: 0,
-      prevHash() {
-        return buffer.subarray(this.offset + 16, this.offset + 48);
-      },
-    };
-    while (offset < buffer.length) {
-      const checked = checkFrame(buffer, offset);
-      if (typeof checked === 'string') {
-        const laterFrame = findValidFrameAfter(buffer, offset);
-        if (isLast && laterFrame === undefined) {
-          tornTail = { segment, offset, bytes: buffer.length - offset, problem: checked };
-          break;
+  let offsets: number[] = [];
+  try {
+    if (segments.length > 0) ahead.push(read(0, 0));
+    while (ahead.length > 0) {
+      const chunk = await ahead.shift()!;
+      if (chunk === undefined) break;
+      readAhead(chunk);
+      const segment = segments[chunk.segmentIndex]!;
+      const { bytes, base } = chunk;
+      if (base === 0) {
+        offsets = [];
+        if (expectedSeq !== undefined && segment.firstSeq !== expectedSeq && bytes.length > 0) {
+          throw new JournalCorruptError(segment.path, 0, `segment should start at record ${expectedSeq}`);
         }
-        throw new JournalCorruptError(segment.path, offset, `${describe(checked)}, with valid records after it`);
       }
-      const seq = buffer.readUIntLE(offset + 8, 6);
-      const seqExpected = expectedSeq ?? segment.firstSeq;
-      if (seq !== seqExpected) {
-        throw new JournalCorruptError(segment.path, offset, `record ${seq} found where ${seqExpected} belongs`);
+      const verdict = await chunk.verdict;
+      const view = recordView(segment, bytes);
+      let offset = 0;
+      const checkSeq = (seq: number) => {
+        const seqExpected = expectedSeq ?? segment.firstSeq;
+        if (seq !== seqExpected) throw new JournalCorruptError(segment.path, base + offset, `record ${seq} found where ${seqExpected} belongs`);
+      };
+      while (offset < verdict.end) {
+        const frameEnd = offset + FRAME_HEADER_BYTES + bytes.readUInt32LE(offset);
+        const seq = bytes.readUIntLE(offset + 8, 6);
+        checkSeq(seq);
+        view.seq = seq;
+        view.offset = base + offset;
+        view.payloadStart = offset + FRAME_HEADER_BYTES;
+        view.payloadEnd = frameEnd;
+        options.onRecord(view);
+        offsets.push(base + offset);
+        records++;
+        expectedSeq = seq + 1;
+        offset = frameEnd;
       }
-      // Compared in place: no buffer per record for the previous hash.
-      if (previousHash !== undefined && previousHash.compare(buffer, offset + 16, offset + 48) !== 0) {
-        throw new JournalCorruptError(segment.path, offset, `record ${seq} does not follow from the record before it (hash chain broken)`);
+      lastHash = verdict.lastHash;
+      if (verdict.problem === 'chain') {
+        const seq = bytes.readUIntLE(offset + 8, 6);
+        checkSeq(seq);
+        throw new JournalCorruptError(segment.path, base + offset, `record ${seq} does not follow from the record before it (hash chain broken)`);
       }
-      const hash = hashFrame(buffer.subarray(offset, offset + checked));
-      view.seq = seq;
-      view.hash = hash;
-      view.offset = offset;
-      view.payloadStart = offset + FRAME_HEADER_BYTES;
-      view.payloadEnd = offset + checked;
-      options.onRecord(view);
-      offsets.push(offset);
-      records++;
-      expectedSeq = seq + 1;
-      previousHash = hash;
-      offset += checked;
+      const problem = verdict.problem ?? (offset < bytes.length && (chunk.atEnd || chunk.whole.stop === 'bad') ? checkFrame(bytes, offset) : undefined);
+      if (typeof problem === 'string') {
+        // Damage, or the end of what was written: the rest of the segment tells which.
+        const at = base + offset;
+        const file = await fs.readFile(segment.path);
+        if (chunk.segmentIndex !== segments.length - 1 || findValidFrameAfter(file, at) !== undefined) {
+          throw new JournalCorruptError(segment.path, at, `${describe(problem)}, with valid records after it`);
+        }
+        tornTail = { segment, offset: at, bytes: file.length - at, problem };
+        options.onSegmentIndex?.(segment, offsets, at);
+        break;
+      }
+      if (chunk.atEnd && offset === bytes.length) options.onSegmentIndex?.(segment, offsets, base + offset);
     }
-    options.onSegmentIndex?.(segment, offsets, tornTail?.segment === segment ? tornTail.offset : buffer.length);
+  } finally {
+    finished = true;
+    await checker.close();
   }
-  return { records, lastSeq: expectedSeq === undefined ? undefined : expectedSeq - 1, lastHash: previousHash, tornTail };
+  return { records, lastSeq: expectedSeq === undefined ? undefined : expectedSeq - 1, lastHash, tornTail };
+}
+
+function recordView(segment: Segment, buffer: Buffer): ScannedRecord {
+  return {
+    seq: 0,
+    segment,
+    offset: 0,
+    buffer,
+    payloadStart: 0,
+    payloadEnd: 0,
+    prevHash() {
+      return this.buffer.subarray(this.payloadStart - 32, this.payloadStart);
+    },
+    frameHash() {
+      return hashFrame(this.buffer.subarray(this.payloadStart - FRAME_HEADER_BYTES, this.payloadEnd));
+    },
+  };
 }
 
 function describe(problem: FrameProblem): string {

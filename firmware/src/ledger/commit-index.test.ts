@@ -1,0 +1,73 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CommitIndex } from './commit-index.js';
+import { fingerprintOf } from './canonical.js';
+import { Ledger } from './ledger.js';
+import { ManualClock } from './clock.js';
+import { clubAccount, memberAccount, type Actor, type Op } from './types.js';
+import { tempDir } from '../../../tests/support/temp-dir.js';
+import { memoryLogger } from '../../../tests/support/silent-logger.js';
+
+const actor: Actor = { kind: 'pos', id: 'till-1' };
+const enrol = (memberId: string, phone: string): Op => ({ op: 'member.create', memberId, name: 'سارا', phone, smsConsent: true, storeId: 'store-1' });
+const earn = (memberId: string, amount: number): Op => ({ op: 'transfer', debit: clubAccount('earned'), credit: memberAccount(memberId), amount, unit: 'points', reason: 'earn' });
+
+describe('CommitIndex', () => {
+  it('tells the same fingerprint from any other, and gives back what it was given', () => {
+    const index = new CommitIndex();
+    const a = fingerprintOf('a');
+    const b = fingerprintOf('b');
+    index.set('c1', a, 1);
+    index.set('c2', b, 70_000); // another chunk
+    index.set('legacy', '', 3); // a record written without a fingerprint
+    index.set('odd', 'not-hex', 4);
+    expect(index.sameFingerprint('c1', a)).toBe(true);
+    expect(index.sameFingerprint('c1', b)).toBe(false);
+    expect(index.sameFingerprint('c2', b)).toBe(true);
+    expect(index.sameFingerprint('legacy', a)).toBe(false);
+    expect(index.sameFingerprint('odd', 'not-hex')).toBe(true);
+    expect(index.sameFingerprint('unknown', a)).toBe(false);
+    expect([...index.entries()]).toEqual([
+      ['c1', { fingerprint: a, seq: 1 }],
+      ['c2', { fingerprint: b, seq: 70_000 }],
+      ['legacy', { fingerprint: '', seq: 3 }],
+      ['odd', { fingerprint: 'not-hex', seq: 4 }],
+    ]);
+    index.delete('c1');
+    expect(index.has('c1')).toBe(false);
+    expect(index.size).toBe(3);
+  });
+});
+
+describe('idempotency across snapshots and restarts', () => {
+  let dir: ReturnType<typeof tempDir>;
+  let ledger: Ledger;
+  const open = () => Ledger.open({ dataDir: dir.path, logger: memoryLogger().logger, clock: new ManualClock() });
+
+  beforeEach(async () => {
+    dir = tempDir();
+    ledger = await open();
+  });
+  afterEach(async () => {
+    await ledger.close();
+    dir.remove();
+  });
+
+  it('answers a repeated id with its first result and refuses other content, after a snapshot and a restart', async () => {
+    await ledger.commit({ id: 'c1', actor, ops: [enrol('m1', '09120000001')] });
+    const first = await ledger.commit({ id: 'c2', actor, ops: [earn('m1', 7)] });
+    await ledger.snapshot();
+    await ledger.close();
+    ledger = await open();
+    expect(await ledger.commit({ id: 'c2', actor, ops: [earn('m1', 7)] })).toEqual({ ...first, replayed: true });
+    await expect(ledger.commit({ id: 'c2', actor, ops: [earn('m1', 8)] })).rejects.toMatchObject({ code: 'IDEMPOTENCY_CONFLICT' });
+    // A commit refused by the rules leaves its id free.
+    await expect(ledger.commit({ id: 'c3', actor, ops: [earn('nobody', 1)] })).rejects.toMatchObject({ code: 'UNKNOWN_MEMBER' });
+    expect((await ledger.commit({ id: 'c3', actor, ops: [earn('m1', 1)] })).replayed).toBe(false);
+    await ledger.snapshot();
+    await ledger.close();
+    ledger = await open();
+    await expect(ledger.commit({ id: 'c3', actor, ops: [earn('m1', 2)] })).rejects.toMatchObject({ code: 'IDEMPOTENCY_CONFLICT' });
+    expect(ledger.hasCommitted('c1')).toBe(true);
+    expect(ledger.balance(memberAccount('m1'))).toBe(8);
+  });
+});
