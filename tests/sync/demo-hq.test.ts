@@ -26,6 +26,8 @@ interface Started {
   url: string;
   hqUrl: string;
   hqAdminToken: string;
+  hqDashboardUser: string;
+  hqDashboardPassword: string;
   exitCode(): Promise<number | null>;
 }
 
@@ -65,7 +67,7 @@ async function startDemo(ports: { kiosk: number; hq: number }, args: string[], e
     });
     void exited.then((code) => { clearTimeout(timer); reject(new Error(`demo exited with ${code}:\n${stderr}`)); });
   });
-  return { child, url: facts.url!, hqUrl: facts.hqUrl!, hqAdminToken: facts.hqAdminToken!, exitCode: () => exited };
+  return { child, url: facts.url!, hqUrl: facts.hqUrl!, hqAdminToken: facts.hqAdminToken!, hqDashboardUser: facts.hqDashboardUser!, hqDashboardPassword: facts.hqDashboardPassword!, exitCode: () => exited };
 }
 
 async function stopDemo(demo: Started): Promise<number | null> {
@@ -113,6 +115,15 @@ describe('bashgah demo --with-hq', () => {
     const purchase = (await response.json()) as { memberId: string; pointsEarned: number; balance: number };
     expect(purchase.pointsEarned).toBeGreaterThan(0);
 
+    // The dashboard is there too, with the demo manager printed at start.
+    const signIn = await fetch(`${demo.hqUrl}/v1/dashboard/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: demo.hqDashboardUser, password: demo.hqDashboardPassword }),
+    });
+    expect(signIn.status).toBe(200);
+    expect(((await signIn.json()) as { user: { role: string } }).user.role).toBe('manager');
+
     const atHq = await waitForPoints(demo, purchase.memberId, purchase.balance);
     expect(atHq?.balances.points).toBe(purchase.balance);
     expect(atHq?.storeId).toBe('demo-store');
@@ -121,6 +132,7 @@ describe('bashgah demo --with-hq', () => {
     // Again on the same data, this time switched on from the environment: the kiosk keeps its
     // identity (one device at the head office), and the chain's data is still there.
     const again = await startDemo(ports, [], { BASHGAH_DEMO_HQ: '1' });
+    expect(again.hqDashboardPassword).toBe(demo.hqDashboardPassword);
     const { devices } = await hqGet<{ devices: Array<{ id: string }> }>(again, '/v1/devices');
     expect(devices.map((device) => device.id)).toEqual(['demo-kiosk']);
     expect((await waitForPoints(again, purchase.memberId, purchase.balance))?.balances.points).toBe(purchase.balance);

@@ -1,5 +1,5 @@
 import { randomBytes, createPublicKey } from 'node:crypto';
-import { mkdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../log/logger.js';
@@ -9,12 +9,16 @@ import type { Db } from '../../../sync/hq/db.js';
 import { DeviceKeyFileSchema, keyFilePath, writeKeyFile, type DeviceKeyFile } from '../../../sync/agent/identity.js';
 import { parseMessage } from '../../../sync/protocol/validate.js';
 import { generateDeviceKeyPair } from '../../../sync/protocol/signing.js';
+import { addStaffUser, listStaffUsers, setStaffPassword } from '../../../sync/hq/dashboard/users.js';
 
 export const DEMO_HQ_PORT = 8090;
 
 export interface DemoHq {
   url: string;
   adminToken: string;
+  /** The dashboard's demo manager (sign in at `url`). */
+  dashboardUser: string;
+  dashboardPassword: string;
   close(): Promise<void>;
 }
 
@@ -44,15 +48,36 @@ export async function startDemoHq(options: { config: Config; dataDir: string; en
     adminToken,
     logger: options.logger.child({ part: 'hq' }),
   });
+  let dashboardPassword: string;
   try {
     await provisionDemoKiosk(server, config, keyFilePath(dataDir, config.sync.keyFile));
+    dashboardPassword = await ensureDemoManager(server.db, hqDir, env);
   } catch (error) {
     await server.close();
     throw error;
   }
   config.sync.enabled = true;
   config.sync.headOfficeUrl = server.url;
-  return { url: server.url, adminToken, close: () => server.close() };
+  return { url: server.url, adminToken, dashboardUser: DEMO_MANAGER, dashboardPassword, close: () => server.close() };
+}
+
+const DEMO_MANAGER = 'manager';
+
+/**
+ * The dashboard needs someone to sign in as: a manager created on the demo's first start,
+ * with the password from BASHGAH_HQ_DEMO_PASSWORD or a random one, kept (mode 0600) in the
+ * demo's hq directory so that a restart shows the same one. Only for the demo: a real head
+ * office gets its users from `bashgah hq user add`.
+ */
+async function ensureDemoManager(db: Db, hqDir: string, env: NodeJS.ProcessEnv): Promise<string> {
+  const passwordFile = join(hqDir, 'demo-manager-password');
+  const saved = await readFile(passwordFile, 'utf8').then((text) => text.trim(), () => undefined);
+  const exists = (await listStaffUsers(db)).some((user) => user.username === DEMO_MANAGER);
+  const password = env.BASHGAH_HQ_DEMO_PASSWORD ?? saved ?? randomBytes(12).toString('base64url');
+  if (!exists) await addStaffUser(db, { username: DEMO_MANAGER, displayName: 'مدیر نمونه', role: 'manager', password }, Date.now());
+  else if (password !== saved) await setStaffPassword(db, DEMO_MANAGER, password, Date.now());
+  if (password !== saved) await writeFile(passwordFile, `${password}\n`, { mode: 0o600 });
+  return password;
 }
 
 /**

@@ -1,27 +1,9 @@
-// A tiny element builder: the dashboard has no framework and no build step.
+// Building the dashboard's elements: it has no framework and no build step.
 
-/**
- * @param {string} tag  `div.class1.class2`
- * @param {Record<string, unknown>|null} [attributes]  `onclick: fn` adds a listener; `false`/null/undefined skip
- * @param {...(Node|string|number|null|undefined|false|Array<Node|string|null|undefined|false>)} children
- * @returns {HTMLElement}
- */
-export function h(tag, attributes, ...children) {
-  const [name, ...classes] = tag.split('.');
-  const element = document.createElement(name || 'div');
-  if (classes.length) element.className = classes.join(' ');
-  for (const [key, value] of Object.entries(attributes ?? {})) {
-    if (value === undefined || value === null || value === false) continue;
-    if (key.startsWith('on') && typeof value === 'function') element.addEventListener(key.slice(2).toLowerCase(), /** @type {EventListener} */ (value));
-    else if (value === true) element.setAttribute(key, '');
-    else element.setAttribute(key, String(value));
-  }
-  for (const child of children.flat()) {
-    if (child === null || child === undefined || child === false) continue;
-    element.append(typeof child === 'object' ? child : String(child));
-  }
-  return element;
-}
+// The kiosk's element builder (`h('div.class', attributes, ...children)`), served as it is.
+import { h } from './kiosk-ui/dom.js';
+
+export { h };
 
 /**
  * @param {string} label

@@ -49,13 +49,13 @@ export async function registerDashboard(app: FastifyInstance, context: Dashboard
   app.get('/', async (_request, reply) => reply.headers(PAGE_HEADERS).type('text/html; charset=utf-8').send(createReadStream(`${root}sync/hq/dashboard-ui/index.html`)));
   await app.register(fastifyStatic, { root: `${root}sync/hq/dashboard-ui`, prefix: '/ui/', decorateReply: false, cacheControl: false, index: false });
   await app.register(fastifyStatic, { root: `${root}node_modules/vazirmatn`, prefix: '/ui/fonts/vazirmatn/', decorateReply: false, maxAge: 86_400_000 });
-  // The kiosk's Jalali calendar is reused as it is, not copied.
+  // The kiosk's Jalali calendar and element builder are reused as they are, not copied.
   await app.register(fastifyStatic, {
     root: `${root}kiosk-ui`,
     prefix: '/ui/kiosk-ui/',
     decorateReply: false,
     cacheControl: false,
-    allowedPath: (pathName) => pathName === '/jalali.js',
+    allowedPath: (pathName) => pathName === '/jalali.js' || pathName === '/dom.js',
   });
 
   await app.register(

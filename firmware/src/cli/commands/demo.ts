@@ -60,7 +60,7 @@ function printStart(io: CommandIO, json: boolean, facts: Record<string, string>)
     `  staff mode:   bashgah simulate tap ${DEMO_STAFF_CARD}   (PIN ${DEMO_STAFF_PIN})`,
     `  data:         ${facts.dataDir}`,
     ...(facts.hqUrl === undefined ? [] : [
-      `  head office:  ${facts.hqUrl}`,
+      `  head office:  ${facts.hqUrl}   (dashboard: sign in as ${facts.hqDashboardUser}, password ${facts.hqDashboardPassword})`,
       `  admin token:  ${facts.hqAdminToken}`,
       `  the chain:    curl -H "Authorization: Bearer ${facts.hqAdminToken}" ${facts.hqUrl}/v1/members`,
     ]),
@@ -93,7 +93,7 @@ export const command: Command = {
     const controlPath = join(dataDir, CONTROL_FILE);
     let hq: DemoHq | undefined;
     if (withHq) hq = await startDemoHq({ config, dataDir, env, logger });
-    const hqFacts: Record<string, string> = hq ? { hqUrl: hq.url, hqAdminToken: hq.adminToken } : {};
+    const hqFacts: Record<string, string> = hq ? { hqUrl: hq.url, hqAdminToken: hq.adminToken, hqDashboardUser: hq.dashboardUser, hqDashboardPassword: hq.dashboardPassword } : {};
     return serveKiosk({
       config,
       dataDir,

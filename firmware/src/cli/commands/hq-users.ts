@@ -5,11 +5,10 @@ import type { CommandIO } from '../command.js';
 import { UsageError } from '../command.js';
 import { emit, fail, table } from '../output.js';
 import { InputError, LineInput } from '../../ops/line-input.js';
-import { openDatabase, type Db } from '../../../../sync/hq/db.js';
-import { migrateHq } from '../../../../sync/hq/schema.js';
 import { HqError } from '../../../../sync/hq/errors.js';
 import { addStaffUser, disableStaffUser, listStaffUsers, newUserProblem, setStaffPassword } from '../../../../sync/hq/dashboard/users.js';
 import { PASSWORD_LENGTH_MIN, passwordProblem } from '../../../../sync/hq/dashboard/passwords.js';
+import { withHqDb } from './hq-db.js';
 
 /**
  * `bashgah hq user …`: the dashboard's staff users. Passwords never travel on the command
@@ -91,15 +90,6 @@ async function readPassword(io: CommandIO, stdin: Readable, passwordFile: string
   }
 }
 
-async function withDb<T>(options: UserOptions, env: NodeJS.ProcessEnv, work: (db: Db) => Promise<T>): Promise<T> {
-  const db = await openDatabase({ ...(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : {}), dataDir: options.dataDir });
-  try {
-    await migrateHq(db);
-    return await work(db);
-  } finally {
-    await db.close();
-  }
-}
 
 /** Runs `hq user <verb> …`; head office refusals become one clear line and exit code 1. */
 export async function runUserAction(args: string[], io: CommandIO, stdin: () => Readable = () => process.stdin): Promise<number> {
@@ -109,7 +99,7 @@ export async function runUserAction(args: string[], io: CommandIO, stdin: () => 
   try {
     switch (verb) {
       case 'list':
-        return await withDb(options, io.env, async (db) => {
+        return await withHqDb(options.dataDir, io.env, async (db) => {
           const users = await listStaffUsers(db);
           const now = Date.now();
           emit(io, options, { users }, () =>
@@ -134,7 +124,7 @@ export async function runUserAction(args: string[], io: CommandIO, stdin: () => 
         // Checked before the database is opened: a typo is answered at once.
         const problem = newUserProblem(newUser);
         if (problem) throw new HqError('BAD_REQUEST', problem);
-        return await withDb(options, io.env, async (db) => {
+        return await withHqDb(options.dataDir, io.env, async (db) => {
           const user = await addStaffUser(db, newUser, Date.now());
           const { id, displayName, storeIds } = user;
           emit(io, options, { id, username, displayName, role, storeIds }, () => `user ${username} added (${role}${storeIds ? `, stores ${storeIds.join(', ')}` : ', all stores'})\n`);
@@ -143,7 +133,7 @@ export async function runUserAction(args: string[], io: CommandIO, stdin: () => 
       }
       case 'disable':
         if (!username) throw new UsageError('user disable needs a username');
-        return await withDb(options, io.env, async (db) => {
+        return await withHqDb(options.dataDir, io.env, async (db) => {
           await disableStaffUser(db, username, Date.now());
           emit(io, options, { username, disabled: true }, () => `user ${username} disabled; their sessions are ended\n`);
           return 0;
@@ -153,7 +143,7 @@ export async function runUserAction(args: string[], io: CommandIO, stdin: () => 
         const password = await readPassword(io, stdin(), options.passwordFile);
         const problem = passwordProblem(password);
         if (problem) throw new HqError('BAD_REQUEST', `password: ${problem}`);
-        return await withDb(options, io.env, async (db) => {
+        return await withHqDb(options.dataDir, io.env, async (db) => {
           await setStaffPassword(db, username, password, Date.now());
           emit(io, options, { username, passwordChanged: true }, () => `password of ${username} changed; their sessions are ended and any lock-out lifted\n`);
           return 0;

@@ -3,9 +3,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import type { Command, CommandIO } from '../command.js';
 import { UsageError } from '../command.js';
 import { createLogger } from '../../log/logger.js';
-import { openDatabase, type Db } from '../../../../sync/hq/db.js';
 import { appliedMigrations } from '../../../../sync/hq/migrations.js';
-import { migrateHq } from '../../../../sync/hq/schema.js';
 import { headOfficeKey, listDevices, registerDevice, revokeDevice } from '../../../../sync/hq/devices.js';
 import { chainCounts } from '../../../../sync/hq/queries.js';
 import { importJournalBundle } from '../../../../sync/hq/bundles.js';
@@ -14,6 +12,7 @@ import { loadMessagesConfig } from '../../../../sync/hq/insight/messages-runtime
 import { generateDeviceKeyPair } from '../../../../sync/protocol/signing.js';
 import { writeKeyFile } from '../../../../sync/agent/identity.js';
 import { HQ_USER_USAGE, runUserAction } from './hq-users.js';
+import { withHqDb } from './hq-db.js';
 
 const USAGE = `usage: bashgah hq <action> [options]
 
@@ -78,15 +77,6 @@ function parse(args: string[], env: NodeJS.ProcessEnv): { positionals: string[];
   };
 }
 
-async function withDb<T>(options: Options, env: NodeJS.ProcessEnv, work: (db: Db) => Promise<T>): Promise<T> {
-  const db = await openDatabase({ ...(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : {}), dataDir: options.dataDir });
-  try {
-    await migrateHq(db);
-    return await work(db);
-  } finally {
-    await db.close();
-  }
-}
 
 function print(io: CommandIO, options: Options, value: unknown, text: string): void {
   io.out(options.json ? `${JSON.stringify(value, null, 2)}\n` : `${text}\n`);
@@ -129,20 +119,20 @@ export const hqCommand: Command = {
       case 'serve':
         return serve(options, io);
       case 'migrate':
-        return withDb(options, io.env, async (db) => {
+        return withHqDb(options.dataDir, io.env, async (db) => {
           const versions = await appliedMigrations(db);
           print(io, options, { versions }, `schema at version ${versions[versions.length - 1] ?? 0} (${versions.length} migrations applied)`);
           return 0;
         });
       case 'status':
-        return withDb(options, io.env, async (db) => {
+        return withHqDb(options.dataDir, io.env, async (db) => {
           const counts = await chainCounts(db);
           const text = Object.entries(counts).map(([name, count]) => `${name.padEnd(14)} ${count}`).join('\n');
           print(io, options, { database: db.kind, schema: await appliedMigrations(db), counts }, `database       ${db.kind}\n${text}`);
           return 0;
         });
       case 'devices':
-        return withDb(options, io.env, async (db) => {
+        return withHqDb(options.dataDir, io.env, async (db) => {
           const devices = await listDevices(db);
           const lines = devices.map((d) => `${d.id.padEnd(20)} ${d.storeId.padEnd(16)} ${String(d.highWaterMark).padStart(10)}  ${time(d.lastPushAtMs).padEnd(21)} ${d.revokedAtMs === null ? 'active' : 'revoked'}`);
           print(io, options, { devices }, [`${'device'.padEnd(20)} ${'store'.padEnd(16)} ${'records'.padStart(10)}  ${'last push'.padEnd(21)} state`, ...lines].join('\n'));
@@ -164,7 +154,7 @@ async function deviceAction(rest: string[], options: Options, io: CommandIO): Pr
   if (verb === 'add') {
     if (!options.store || !options.out) throw new UsageError('device add needs --store and --out');
     const { store, out } = options;
-    return withDb(options, io.env, async (db) => {
+    return withHqDb(options.dataDir, io.env, async (db) => {
       const pair = generateDeviceKeyPair();
       await registerDevice(db, deviceId, store, pair.publicKey, Date.now());
       const hq = await headOfficeKey(db);
@@ -174,7 +164,7 @@ async function deviceAction(rest: string[], options: Options, io: CommandIO): Pr
     });
   }
   if (verb === 'revoke') {
-    return withDb(options, io.env, async (db) => {
+    return withHqDb(options.dataDir, io.env, async (db) => {
       await revokeDevice(db, deviceId, Date.now());
       print(io, options, { deviceId, revoked: true }, `device ${deviceId} revoked`);
       return 0;
@@ -188,7 +178,7 @@ async function importBundle(rest: string[], options: Options, io: CommandIO): Pr
   if (!path || !options.out) throw new UsageError('import needs a bundle file and --out');
   const out = options.out;
   const text = await readFile(path, 'utf8');
-  return withDb(options, io.env, async (db) => {
+  return withHqDb(options.dataDir, io.env, async (db) => {
     const result = await importJournalBundle(db, text, Date.now());
     await writeFile(out, result.returnBundle, { mode: 0o600 });
     const r = result.ingest;
