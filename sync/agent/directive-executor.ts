@@ -98,10 +98,18 @@ export class DirectiveExecutor {
 /** The ledger operation a directive asks for; a malformed one is refused by the ledger's checks. */
 export function opsOf(directive: Directive): Op {
   if (directive.kind === 'merge') {
-    return { op: MEMBER_MERGE_OP, survivorMemberId: directive.memberId, mergedMemberId: directive.mergedMemberId ?? '', directiveId: directive.id };
+    return { op: MEMBER_MERGE_OP, survivorMemberId: directive.memberId ?? '', mergedMemberId: directive.mergedMemberId ?? '', directiveId: directive.id };
+  }
+  // Lottery rounds: the same ops (and fields) staff commit at the kiosk; the loyalty module checks them.
+  if (directive.kind === 'lottery.open') {
+    const { lotteryId, title, seedHash, closesAtMs, prizes } = directive.lottery ?? { lotteryId: '' };
+    return { op: 'lottery.open', lotteryId, title, seedHash, closesAtMs, prizes };
+  }
+  if (directive.kind === 'lottery.draw') {
+    return { op: 'lottery.draw', lotteryId: directive.lottery?.lotteryId ?? '', seed: directive.lottery?.seed };
   }
   const points = directive.points ?? 0;
-  const member = memberAccount(directive.memberId);
+  const member = memberAccount(directive.memberId ?? '');
   const club = clubAccount('adjusted');
   return {
     op: 'transfer',

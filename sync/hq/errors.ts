@@ -15,7 +15,8 @@ export type HqErrorCode =
   | 'DEVICE_EXISTS'
   | 'FORBIDDEN'
   | 'LOCKED_OUT'
-  | 'MERGE_REFUSED';
+  | 'MERGE_REFUSED'
+  | 'LOTTERY_REFUSED';
 
 const STATUS: Record<HqErrorCode, number> = {
   BAD_SIGNATURE: 401,
@@ -34,6 +35,7 @@ const STATUS: Record<HqErrorCode, number> = {
   FORBIDDEN: 403,
   LOCKED_OUT: 429,
   MERGE_REFUSED: 409,
+  LOTTERY_REFUSED: 409,
 };
 
 export class HqError extends Error {

@@ -20,18 +20,43 @@ export const MEMBER_MERGE_OP = 'member.merge';
 export const DIRECTIVE_REFUSE_OP = 'directive.refuse';
 
 const MemberId = Type.String({ minLength: 1, maxLength: 200 });
+const Sha256Hex = Type.String({ pattern: '^[0-9a-f]{64}$' });
+
+/** Head-office lottery rounds: the kiosk's own `lottery.open` / `lottery.draw` ops, with these fields. */
+export const LOTTERY_ID_PATTERN = '^[a-z0-9][a-z0-9-]{0,39}$';
+export const LOTTERY_PRIZES_MAX = 20;
+export const LotteryPrizeSchema = Type.Object(
+  { title: Type.String({ minLength: 1, maxLength: 80 }), points: Type.Optional(Type.Integer({ minimum: 0, maximum: DIRECTIVE_POINTS_MAX })) },
+  { additionalProperties: false },
+);
+export const LotteryDirectiveSchema = Type.Object(
+  {
+    lotteryId: Type.String({ pattern: LOTTERY_ID_PATTERN }),
+    /** Open: what the kiosk shows and publishes. */
+    title: Type.Optional(Type.String({ minLength: 1, maxLength: 80 })),
+    seedHash: Type.Optional(Sha256Hex),
+    closesAtMs: Type.Optional(Type.Integer({ minimum: 0 })),
+    prizes: Type.Optional(Type.Array(LotteryPrizeSchema, { minItems: 1, maxItems: LOTTERY_PRIZES_MAX })),
+    /** Draw: the seed revealed after closing, 32 bytes in lower-case hex. */
+    seed: Type.Optional(Sha256Hex),
+  },
+  { additionalProperties: false },
+);
+export type LotteryDirective = Static<typeof LotteryDirectiveSchema>;
 
 export const DirectiveSchema = Type.Object(
   {
     id: Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' }),
-    kind: Type.Union([Type.Literal('adjust'), Type.Literal('merge')]),
-    /** Adjust: the member; merge: the survivor. */
-    memberId: MemberId,
+    kind: Type.Union([Type.Literal('adjust'), Type.Literal('merge'), Type.Literal('lottery.open'), Type.Literal('lottery.draw')]),
+    /** Adjust: the member; merge: the survivor; absent for lottery rounds. */
+    memberId: Type.Optional(MemberId),
     /** Merge: the duplicate whose cards and balances move to `memberId`. */
     mergedMemberId: Type.Optional(MemberId),
     /** Adjust: signed points, never 0. */
     points: Type.Optional(Type.Integer({ minimum: -DIRECTIVE_POINTS_MAX, maximum: DIRECTIVE_POINTS_MAX })),
     reason: Type.Optional(Type.String({ maxLength: 200 })),
+    /** lottery.open / lottery.draw: the round. */
+    lottery: Type.Optional(LotteryDirectiveSchema),
     requestedBy: Type.String({ minLength: 1, maxLength: 100 }),
     createdAtMs: Type.Integer({ minimum: 0 }),
   },

@@ -13,6 +13,7 @@ import type { DashboardDeps } from './types.js';
 import { registerRulesRoutes } from '../rules/index.js';
 import { registerInsightRoutes } from '../insight/index.js';
 import { registerDirectivesRoutes } from '../directives/routes.js';
+import { registerLotteryRoutes } from '../lottery/index.js';
 
 export type { DashboardDeps, StaffUser, StaffRole, AuditFn, RoleGuard, AuditEntry } from './types.js';
 export { assertStoreAccess, canAccessStore, staffUserOf } from './types.js';
@@ -66,6 +67,7 @@ export async function registerDashboard(app: FastifyInstance, context: Dashboard
       await registerRulesRoutes(api, deps);
       await registerInsightRoutes(api, deps);
       await registerDirectivesRoutes(api, deps);
+      await registerLotteryRoutes(api, deps);
     },
     { prefix: '/v1/dashboard' },
   );

@@ -4,6 +4,7 @@ import {
   DIRECTIVES_PER_PULL_MAX,
   directiveIdOfCommit,
   type Directive,
+  type LotteryDirective,
 } from '../../protocol/directives.js';
 import type { WireJournalEntry } from '../../protocol/messages.js';
 
@@ -15,11 +16,12 @@ import type { WireJournalEntry } from '../../protocol/messages.js';
  */
 interface QueueRow {
   id: string;
-  kind: 'adjust' | 'merge';
-  member_id: string;
+  kind: Directive['kind'];
+  member_id: string | null;
   merged_member_id: string | null;
   points: number | null;
   reason: string | null;
+  lottery: LotteryDirective | null;
   requested_by: string;
   created_at_ms: number;
 }
@@ -30,17 +32,18 @@ export async function deliverDirectives(tx: Queryable, deviceId: string, nowMs: 
     `UPDATE directives_queue SET state = CASE WHEN state = 'queued' THEN 'delivered' ELSE state END,
        delivered_at_ms = COALESCE(delivered_at_ms, $2), deliveries = deliveries + 1
      WHERE id IN (SELECT id FROM directives_queue WHERE device_id = $1 AND state IN ('queued', 'delivered') ORDER BY created_at_ms, id LIMIT $3)
-     RETURNING id, kind, member_id, merged_member_id, points, reason, requested_by, created_at_ms`,
+     RETURNING id, kind, member_id, merged_member_id, points, reason, lottery, requested_by, created_at_ms`,
     [deviceId, nowMs, Math.min(limit, DIRECTIVES_PER_PULL_MAX)],
   )).rows;
   rows.sort((a, b) => Number(a.created_at_ms) - Number(b.created_at_ms) || (a.id < b.id ? -1 : 1));
   return rows.map((row) => ({
     id: row.id,
     kind: row.kind,
-    memberId: row.member_id,
+    ...(row.member_id !== null && { memberId: row.member_id }),
     ...(row.merged_member_id !== null && { mergedMemberId: row.merged_member_id }),
     ...(row.points !== null && { points: Number(row.points) }),
     ...(row.reason !== null && { reason: row.reason }),
+    ...(row.lottery !== null && { lottery: row.lottery }),
     requestedBy: row.requested_by,
     createdAtMs: Number(row.created_at_ms),
   }));

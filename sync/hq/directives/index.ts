@@ -5,8 +5,8 @@
  * kiosks report with every pull. The dashboard's routes call these; nothing else writes the
  * `directives_*` tables.
  */
-export { blockCard, queueAdjustment, queueMerge } from './queue.js';
-export type { AdjustmentRequest, DirectiveKind, DirectiveState, MergeRequest } from './queue.js';
+export { blockCard, queueAdjustment, queueLotteryDirective, queueMerge } from './queue.js';
+export type { AdjustmentRequest, DirectiveKind, DirectiveState, LotteryDirectiveRequest, MergeRequest } from './queue.js';
 export { listDirectives, survivorOf } from './list.js';
 export type { DirectiveFilter, DirectiveView } from './list.js';
 export { listDeviceStatus, recordDeviceStatus } from './fleet.js';

@@ -8,12 +8,14 @@ export interface DirectiveView {
   /** The kiosk the directive is for (the one whose ledger holds the member). */
   deviceId: string;
   kind: DirectiveKind;
-  /** Adjust: the member; merge: the survivor. */
-  memberId: string;
+  /** Adjust: the member; merge: the survivor; null for lottery rounds. */
+  memberId: string | null;
   /** Merge: the member whose cards and points move to `memberId`. */
   mergedMemberId: string | null;
   points: number | null;
   reason: string | null;
+  /** lottery.open / lottery.draw: the head-office round. */
+  lotteryId: string | null;
   requestedBy: string;
   state: DirectiveState;
   /** The kiosk ledger's error code when `state` is `failed` (e.g. INSUFFICIENT_BALANCE). */
@@ -30,6 +32,8 @@ export interface DirectiveFilter {
   memberId?: string;
   state?: DirectiveState;
   storeId?: string;
+  /** The directives of one head-office lottery round. */
+  lotteryId?: string;
   /** At most 500; default 100. */
   limit?: number;
 }
@@ -39,10 +43,11 @@ interface Row {
   store_id: string;
   device_id: string;
   kind: DirectiveKind;
-  member_id: string;
+  member_id: string | null;
   merged_member_id: string | null;
   points: number | null;
   reason: string | null;
+  lottery_id: string | null;
   requested_by: string;
   state: DirectiveState;
   failure_code: string | null;
@@ -59,8 +64,9 @@ export async function listDirectives(db: Queryable, filter: DirectiveFilter = {}
   const rows = await db.query<Row>(
     `SELECT * FROM directives_queue
      WHERE ($1::text IS NULL OR member_id = $1 OR merged_member_id = $1) AND ($2::text IS NULL OR state = $2) AND ($3::text IS NULL OR store_id = $3)
+       AND ($5::text IS NULL OR lottery_id = $5)
      ORDER BY created_at_ms DESC, id DESC LIMIT $4`,
-    [filter.memberId ?? null, filter.state ?? null, filter.storeId ?? null, limit],
+    [filter.memberId ?? null, filter.state ?? null, filter.storeId ?? null, limit, filter.lotteryId ?? null],
   );
   return rows.rows.map((row) => ({
     directiveId: row.id,
@@ -71,6 +77,7 @@ export async function listDirectives(db: Queryable, filter: DirectiveFilter = {}
     mergedMemberId: row.merged_member_id,
     points: orNull(row.points),
     reason: row.reason,
+    lotteryId: row.lottery_id,
     requestedBy: row.requested_by,
     state: row.state,
     failureCode: row.failure_code,

@@ -74,4 +74,17 @@ ${MEMBER_HOMES_BACKFILL_SQL}`,
     // NULL: not reported (older kiosk); 0: the kiosk's own config file rules.
     sql: `ALTER TABLE directives_device_status ADD COLUMN rules_version int;`,
   },
+  {
+    version: 8304,
+    name: 'directives: head-office lottery rounds (open and draw) for kiosks',
+    // The round's fields travel as the kiosk's op wants them; members play no part in them.
+    sql: `
+ALTER TABLE directives_queue DROP CONSTRAINT directives_queue_kind_check;
+ALTER TABLE directives_queue ADD CONSTRAINT directives_queue_kind_check CHECK (kind IN ('adjust', 'merge', 'lottery.open', 'lottery.draw'));
+ALTER TABLE directives_queue ALTER COLUMN member_id DROP NOT NULL;
+ALTER TABLE directives_queue ADD COLUMN lottery_id text;
+ALTER TABLE directives_queue ADD COLUMN lottery jsonb;
+CREATE INDEX directives_queue_lottery ON directives_queue (lottery_id) WHERE lottery_id IS NOT NULL;
+`,
+  },
 ];

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Queryable } from '../db.js';
 import { HqError } from '../errors.js';
-import { DIRECTIVE_POINTS_MAX } from '../../protocol/directives.js';
+import { DIRECTIVE_POINTS_MAX, type LotteryDirective } from '../../protocol/directives.js';
 
 /**
  * The head office's side of directives: a card blocked chain-wide at once (a new revision, so
@@ -9,7 +9,7 @@ import { DIRECTIVE_POINTS_MAX } from '../../protocol/directives.js';
  * the member. A kiosk's books are its own: the head office never changes a balance itself,
  * it asks the kiosk, which journals the change, and books it when the record comes back.
  */
-export type DirectiveKind = 'adjust' | 'merge';
+export type DirectiveKind = 'adjust' | 'merge' | 'lottery.open' | 'lottery.draw';
 export type DirectiveState = 'queued' | 'delivered' | 'applied' | 'failed';
 
 export interface AdjustmentRequest {
@@ -125,6 +125,28 @@ export async function queueMerge(tx: Queryable, request: MergeRequest): Promise<
     `INSERT INTO directives_queue (id, store_id, device_id, kind, member_id, merged_member_id, requested_by, created_at_ms)
      VALUES ($1, $2, $3, 'merge', $4, $5, $6, $7)`,
     [directiveId, survivor.storeId, survivor.deviceId, survivorMemberId, mergedMemberId, requestedBy, atMs],
+  );
+  return { directiveId };
+}
+
+export interface LotteryDirectiveRequest {
+  kind: 'lottery.open' | 'lottery.draw';
+  storeId: string;
+  deviceId: string;
+  /** Checked by the caller (sync/hq/lottery) and again by the kiosk's loyalty module. */
+  lottery: LotteryDirective;
+  requestedBy: string;
+  atMs: number;
+}
+
+/** Queues a head-office lottery round's open or draw for one kiosk (sync/hq/lottery decides which kiosks). */
+export async function queueLotteryDirective(tx: Queryable, request: LotteryDirectiveRequest): Promise<{ directiveId: string }> {
+  const requestedBy = text(request.requestedBy, 'requestedBy', REQUESTED_BY_MAX);
+  const directiveId = newDirectiveId();
+  await tx.query(
+    `INSERT INTO directives_queue (id, store_id, device_id, kind, lottery_id, lottery, requested_by, created_at_ms)
+     VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8)`,
+    [directiveId, request.storeId, request.deviceId, request.kind, request.lottery.lotteryId, JSON.stringify(request.lottery), requestedBy, atMsOf(request.atMs)],
   );
   return { directiveId };
 }

@@ -25,6 +25,14 @@ registerStrings({
     'audit.action.user.disable': 'غیرفعال کردن کاربر',
     'audit.action.user.password': 'تغییر رمز کاربر',
     'audit.action.user.lockout': 'قفل شدن ورود',
+    'audit.action.rules.publish': 'انتشار قوانین',
+    'audit.action.rules.restore': 'بازگرداندن نسخه قوانین',
+    'audit.action.fraud.close': 'بستن هشدار تقلب',
+    'audit.action.fraud.reopen': 'بازگشایی هشدار تقلب',
+    'audit.action.messages.announcement': 'ارسال اطلاعیه',
+    'audit.action.messages.offer': 'ارسال پیشنهاد',
+    'audit.action.lottery.open': 'آغاز قرعه‌کشی',
+    'audit.action.lottery.draw': 'انجام قرعه‌کشی',
     'audit.filterAction': 'کار',
     'audit.filterUser': 'کاربر',
     'audit.allActions': 'همه کارها',
@@ -52,6 +60,14 @@ registerStrings({
     'audit.action.user.disable': 'User disabled',
     'audit.action.user.password': 'Password changed',
     'audit.action.user.lockout': 'Locked out',
+    'audit.action.rules.publish': 'Rules published',
+    'audit.action.rules.restore': 'Rules version restored',
+    'audit.action.fraud.close': 'Fraud flag closed',
+    'audit.action.fraud.reopen': 'Fraud flag reopened',
+    'audit.action.messages.announcement': 'Announcement sent',
+    'audit.action.messages.offer': 'Offer sent',
+    'audit.action.lottery.open': 'Lottery opened',
+    'audit.action.lottery.draw': 'Lottery drawn',
     'audit.filterAction': 'Action',
     'audit.filterUser': 'User',
     'audit.allActions': 'All actions',
@@ -78,7 +94,12 @@ const detailsText = (details) =>
     .map(([key, value]) => `${key}: ${String(value)}`)
     .join(' · ');
 
-const KNOWN_ACTIONS = ['card.block', 'member.adjust', 'member.merge', 'session.start', 'session.end', 'user.add', 'user.disable', 'user.password', 'user.lockout'];
+const KNOWN_ACTIONS = [
+  'card.block', 'member.adjust', 'member.merge',
+  'rules.publish', 'rules.restore', 'lottery.open', 'lottery.draw',
+  'fraud.close', 'fraud.reopen', 'messages.announcement', 'messages.offer',
+  'session.start', 'session.end', 'user.add', 'user.disable', 'user.password', 'user.lockout',
+];
 
 export default definePage({
   id: 'audit',

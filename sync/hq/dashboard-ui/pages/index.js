@@ -8,6 +8,7 @@ import fraud from './fraud.js';
 import fleet from './fleet.js';
 import messages from './messages.js';
 import rules from './rules.js';
+import lottery from './lottery.js';
 import audit from './audit.js';
 
 /** @type {import('../page.js').Page[]} */
@@ -20,5 +21,6 @@ export const pages = [
   fleet,
   messages,
   rules,
+  lottery,
   audit,
 ];
