@@ -57,8 +57,13 @@ function balance(ctx, screen) {
       button(t('finish'), () => void ctx.send('session.end'), 'secondary')));
 }
 
-/** CSAT (1-5) and NPS (0-10) with big buttons; the answers stay on the screen until sent. @param {Context} ctx */
-function survey(ctx) {
+/**
+ * CSAT (1-5) and NPS (0-10) with big buttons; the answers stay on the screen until sent. The
+ * questions read as the head office worded them, or in the built-in wording when it did not.
+ * @param {Context} ctx @param {Extract<import('../firmware/src/kiosk/protocol.js').Screen, {name: 'survey'}>} screen
+ */
+function survey(ctx, screen) {
+  const questions = screen.member.engagement.surveyQuestions;
   const answers = { csat: 0, nps: -1 };
   const send = button(t('send'), () => ctx.send('session.submitSurvey', answers).catch((error) => ctx.flash(errorText(error.code))), 'primary', { disabled: true, 'data-testid': 'survey-send' });
   /** @param {'csat'|'nps'} question @param {number[]} values */
@@ -75,9 +80,9 @@ function survey(ctx) {
     }, num(value))));
   return h('section.screen.survey', { 'data-screen': 'survey' },
     h('h2', null, t('surveyTitle')),
-    h('p', null, t('csatQuestion')),
+    h('p', { 'data-testid': 'csat-question' }, questions ? localised(questions.csat) : t('csatQuestion')),
     scale('csat', [1, 2, 3, 4, 5]),
-    h('p', null, t('npsQuestion')),
+    h('p', { 'data-testid': 'nps-question' }, questions ? localised(questions.nps) : t('npsQuestion')),
     scale('nps', [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]),
     h('div.row.actions', null, send, button(t('back'), () => void ctx.send('session.back'), 'secondary')));
 }
@@ -201,7 +206,7 @@ export function renderScreen(ctx, screen, staffScreen) {
     case 'looking-up': return waiting(t('reading'));
     case 'balance': return balance(ctx, screen);
     case 'rewards': return rewards(ctx, screen);
-    case 'survey': return survey(ctx);
+    case 'survey': return survey(ctx, screen);
     case 'game': return game(ctx, screen);
     case 'confirm': return confirm(ctx, screen);
     case 'printing': return waiting(t('printing'));

@@ -13,6 +13,7 @@ import { createLogger } from '../../firmware/src/log/logger.js';
 import { LoyaltyService } from '../../firmware/src/loyalty/service.js';
 import { Ed25519VoucherSigner } from '../../firmware/src/loyalty/vouchers/signer.js';
 import { writeKeyFile } from '../../sync/agent/identity.js';
+import { BUILT_IN_SURVEY_QUESTIONS } from '../../firmware/src/loyalty/config.js';
 import { defaultLoyaltyRules } from '../../firmware/src/loyalty/rules/parse.js';
 import { ADMIN_TOKEN, signInInBrowser, startRealDashboard, STAFF, useLanguage, type RealDashboard } from './support/dashboard.js';
 import { signIn } from './support/staff.js';
@@ -211,5 +212,38 @@ describe('rules editor end to end (Chromium, PostgreSQL, a kiosk)', () => {
     expect(kiosk.loyalty.rules.earning.campaigns[0]?.multiplierPercent).toBe(150);
     const fifth = await kiosk.loyalty.recordPurchase({ receiptId: 'A-5', memberId: 'm-r1', amountRial: 2_000_000, purchasedAtMs: happyHourMs + 120_000, actor: TILL });
     expect([fifth.pointsEarned, fifth.campaignId]).toEqual([30, 'happy-hour']);
+  });
+
+  it('rewords the survey questions: the built-in wording as the start, a blank one refused beside it, the rest reaching the kiosk', async () => {
+    const field = (path: string) => page.getByTestId(`field-/survey/questions/${path}`);
+    await page.getByTestId('rules-tab-engagement').click();
+    await expect(field('nps/en').getAttribute('placeholder')).resolves.toBe(BUILT_IN_SURVEY_QUESTIONS.nps.en);
+    await expect(field('nps/en').inputValue()).resolves.toBe('');
+    // The first edit fills in the built-in wording for the others: the kiosk takes all three or none.
+    await field('nps/en').fill('Would you tell a friend about us?');
+    await expect(field('csat/fa').inputValue()).resolves.toBe(BUILT_IN_SURVEY_QUESTIONS.csat.fa);
+    await field('csat/fa').fill(' ');
+    await page.getByTestId('rules-invalid').waitFor();
+    await expect(page.locator('[data-error-for="/survey/questions/csat/fa"]').textContent()).resolves.toBe('is required');
+    await field('csat/fa').fill('از خرید امروزتان راضی بودید؟');
+    await page.getByTestId('rules-valid').waitFor();
+    await page.getByTestId('preview-button').click();
+    await page.getByTestId('preview-panel').waitFor();
+    await page.getByTestId('publish-reason').fill('survey wording');
+    await page.getByTestId('publish-button').click();
+    await page.getByTestId('publish-ok').waitFor();
+    await expect(page.getByTestId('rules-version').getAttribute('data-version')).resolves.toBe('4');
+    await kiosk.sync.syncNow();
+    expect(kiosk.loyalty.rules.survey.questions).toEqual({
+      ...BUILT_IN_SURVEY_QUESTIONS,
+      csat: { ...BUILT_IN_SURVEY_QUESTIONS.csat, fa: 'از خرید امروزتان راضی بودید؟' },
+      nps: { ...BUILT_IN_SURVEY_QUESTIONS.nps, en: 'Would you tell a friend about us?' },
+    });
+    // Back to the built-in wording: the questions leave the draft, the fields show it greyed.
+    await page.getByTestId('rules-tab-engagement').click(); // publishing reloads the editor on its first tab
+    await expect(field('nps/en').inputValue()).resolves.toBe('Would you tell a friend about us?');
+    await page.getByTestId('survey-built-in').click();
+    await expect(field('nps/en').inputValue()).resolves.toBe('');
+    expect(await page.getByTestId('survey-built-in').isHidden()).toBe(true);
   });
 });

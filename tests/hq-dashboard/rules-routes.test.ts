@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BUILT_IN_SURVEY_QUESTIONS } from '../../firmware/src/loyalty/config.js';
 import { defaultLoyaltyRules } from '../../firmware/src/loyalty/rules/parse.js';
 import { JournalFixture } from '../../sync/hq/rules/testing/journal-fixture.js';
 import { startRouteDashboard, type RouteDashboard } from './support/route-app.js';
@@ -154,5 +155,31 @@ describe('dashboard rules routes', () => {
     expect(preview.body.totals).toMatchObject({ current: 50, draft: 60 }); // the defaults: R1 30, R2 20
     expect((await manager.call('PUT', '/v1/dashboard/rules', { expectedVersion: 4, body: draft, reason: 'repair' })).status).toBe(200);
     expect((await manager.call<{ problems?: unknown }>('GET', '/v1/dashboard/rules')).body.problems).toBeUndefined();
+  });
+
+  it('edits the survey questions\' wording: a blank one refused at its path, the rest published as they were typed', async () => {
+    const schema = (await manager.call<{ schema: { properties: { survey: { properties: { questions: { examples: unknown[] } } } } } }>('GET', '/v1/dashboard/rules')).body.schema;
+    // The editor shows the kiosk's built-in wording from here.
+    expect(schema.properties.survey.properties.questions.examples).toEqual([BUILT_IN_SURVEY_QUESTIONS]);
+    const draft = draftWithHappyHour(200);
+    draft.survey.questions = structuredClone(BUILT_IN_SURVEY_QUESTIONS);
+    draft.survey.questions.nps.en = ' ';
+    draft.survey.questions.csat.fa = 'x'.repeat(161);
+    const invalid = await manager.call<{ valid: boolean; errors: Array<{ path: string; message: string }> }>('POST', '/v1/dashboard/rules/validate', { body: draft });
+    expect(invalid.body.valid).toBe(false);
+    expect(invalid.body.errors).toEqual([
+      { path: '/survey/questions/csat/fa', message: 'must NOT have more than 160 characters' },
+      { path: '/survey/questions/nps/en', message: 'must match pattern "\\S"' },
+    ]);
+    draft.survey.questions.nps.en = 'Would you tell a friend about us?';
+    draft.survey.questions.csat.fa = 'از خرید امروزتان راضی بودید؟';
+    expect((await manager.call('POST', '/v1/dashboard/rules/preview', { body: draft })).status).toBe(200);
+    const published = await manager.call<{ version: number; changes: Array<{ path: string }> }>('PUT', '/v1/dashboard/rules', { expectedVersion: 5, body: draft, reason: 'survey wording' });
+    expect(published.status).toBe(200);
+    expect(published.body.changes.map((change) => change.path).every((path) => path.startsWith('/survey/questions'))).toBe(true);
+    expect(published.body.changes.length).toBeGreaterThan(0);
+    const current = await manager.call<{ version: number; rules: { survey: { questions: unknown } } }>('GET', '/v1/dashboard/rules');
+    expect(current.body.version).toBe(6);
+    expect(current.body.rules.survey.questions).toEqual(draft.survey.questions);
   });
 });

@@ -13,6 +13,10 @@ import { CHROMIUM, ROOT, control, freePort, startDemo, type DemoService } from '
 const SHOTS = join(ROOT, 'docs/screenshots');
 const run = promisify(execFile);
 const POS_TOKEN = 'e2e-pos-token-0123456789';
+const SURVEY_QUESTIONS = {
+  csat: { fa: 'از خرید امروزتان در فروشگاه نمونه چقدر راضی بودید؟', en: "How happy were you with today's visit to our store?" },
+  nps: { fa: 'چقدر احتمال دارد فروشگاه نمونه را به دوستانتان پیشنهاد کنید؟', en: 'How likely are you to recommend our store to a friend?' },
+};
 let dataDir: string;
 let configPath: string;
 let port: number;
@@ -24,7 +28,8 @@ beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'bashgah-e2e-'));
   configPath = join(dataDir, 'config.json');
   // The shortest idle limit the configuration allows, so the idle test is quick.
-  await writeFile(configPath, JSON.stringify({ display: { idleTimeoutSeconds: 5 }, device: { storeName: 'فروشگاه نمونه' } }));
+  // The survey's wording as the head office would set it (the `loyalty` section it publishes).
+  await writeFile(configPath, JSON.stringify({ display: { idleTimeoutSeconds: 5 }, device: { storeName: 'فروشگاه نمونه' }, loyalty: { survey: { questions: SURVEY_QUESTIONS } } }));
   port = await freePort();
   service = await startDemo({ port, dataDir, configPath, posToken: POS_TOKEN });
   browser = await chromium.launch(CHROMIUM);
@@ -236,6 +241,9 @@ describe('the kiosk in a real browser', () => {
       expect(await buttonsHiddenOrCut()).toEqual([]);
       await page.click('[data-testid=start-survey]');
       await screenIs('survey');
+      // The configured wording in the customer's language, not the built-in one.
+      await expect(page.textContent('[data-testid=csat-question]')).resolves.toBe(SURVEY_QUESTIONS.csat[language]);
+      await expect(page.textContent('[data-testid=nps-question]')).resolves.toBe(SURVEY_QUESTIONS.nps[language]);
       await page.click('[data-question=csat] [data-value="5"]');
       await page.click('[data-question=nps] [data-value="9"]');
       expect(await buttonsHiddenOrCut()).toEqual([]);

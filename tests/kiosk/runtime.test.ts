@@ -80,6 +80,8 @@ describe('survey and daily game', () => {
     const before = (screen() as { member: { pointsBalance: number } }).member.pointsBalance;
     await runtime().execute('session.startSurvey', {});
     expect(screen().name).toBe('survey');
+    // No wording configured: the screen uses its built-in questions.
+    expect((screen() as { member: { engagement: object } }).member.engagement).not.toHaveProperty('surveyQuestions');
     expect(await runtime().execute('session.submitSurvey', { csat: 5, nps: 9 })).toEqual({ points: 20 });
     expect(screen()).toMatchObject({ name: 'balance', notice: { points: 20 }, member: { pointsBalance: before + 20, engagement: { surveyDue: false } } });
     await expect(runtime().execute('session.startSurvey', {})).rejects.toMatchObject({ code: 'NOT_IN_SESSION' });

@@ -43,7 +43,7 @@ export function memberView(rules: LoyaltyRules, member: Member, summary: MemberS
     tier: tierView(rules, summary.tier.id),
     nextTier,
     nextExpiry: summary.expiringNext ?? null,
-    engagement: { ...engagement, surveyPoints: rules.survey.points },
+    engagement: { ...engagement, surveyPoints: rules.survey.points, ...(rules.survey.questions && { surveyQuestions: rules.survey.questions }) },
   };
 }
 

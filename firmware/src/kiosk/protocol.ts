@@ -36,8 +36,17 @@ export interface MemberView {
   nextTier: { tier: TierView; pointsNeeded: number; progress: number } | null;
   /** The next lot of points to expire, if any. */
   nextExpiry: { points: number; atMs: number } | null;
-  /** What the member may play today: the survey (once per period) and the daily game. */
-  engagement: { surveyDue: boolean; surveyPoints: number; gameToday: boolean };
+  /**
+   * What the member may play today: the survey (once per period) and the daily game.
+   * `surveyQuestions` is the head office's wording; absent, the screen uses its built-in wording.
+   */
+  engagement: { surveyDue: boolean; surveyPoints: number; gameToday: boolean; surveyQuestions?: SurveyQuestionsView };
+}
+
+/** The survey questions' wording in both languages (the answers' ranges never change). */
+export interface SurveyQuestionsView {
+  csat: { fa: string; en: string };
+  nps: { fa: string; en: string };
 }
 
 /** The daily game's outcome as the member sees it. */

@@ -14,6 +14,22 @@ const Points = (defaultValue: number) => Type.Integer({ minimum: 0, maximum: 1_0
 /** `MM-DD` on the calendar named next to it. */
 const MonthDay = Type.String({ pattern: '^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|30|31)$' });
 
+// One survey question in the customer's two languages. Only the wording changes: the answers
+// and their ranges (CSAT 1-5, NPS 0-10) stay fixed so the head office's analysis still compares.
+// The kiosk asks these two and nothing else, so only these two have wording to edit.
+/** Non-empty: at least one character that is not a space. */
+const QuestionText = Type.String({ maxLength: 160, pattern: '\\S' });
+const BilingualQuestion = Type.Object({ fa: QuestionText, en: QuestionText }, { additionalProperties: false });
+/** The kiosk's built-in wording (kiosk-ui/i18n.js says the same), shown by the rules editor as the starting point. */
+export const BUILT_IN_SURVEY_QUESTIONS = {
+  csat: { fa: 'از خرید امروز چقدر راضی بودید؟', en: 'How happy were you with your visit today?' },
+  nps: { fa: 'چقدر احتمال دارد ما را به دوستانتان پیشنهاد کنید؟', en: 'How likely are you to recommend us to a friend?' },
+};
+export const SurveyQuestionsSchema = Type.Object(
+  { csat: BilingualQuestion, nps: BilingualQuestion },
+  { additionalProperties: false, examples: [BUILT_IN_SURVEY_QUESTIONS] },
+);
+
 export const TierSchema = Type.Object(
   {
     id: Id,
@@ -198,7 +214,12 @@ export const LoyaltyConfigSchema = Type.Object(
       { additionalProperties: false, default: {} },
     ),
     survey: Type.Object(
-      { periodDays: Type.Integer({ minimum: 1, maximum: 3660, default: 90 }), points: Points(20) },
+      {
+        periodDays: Type.Integer({ minimum: 1, maximum: 3660, default: 90 }),
+        points: Points(20),
+        /** The questions' wording, set by the head office. Absent: the kiosk's built-in wording. */
+        questions: Type.Optional(SurveyQuestionsSchema),
+      },
       { additionalProperties: false, default: {} },
     ),
     game: Type.Object(
@@ -234,3 +255,4 @@ export type Campaign = Static<typeof CampaignSchema>;
 export type Reward = Static<typeof RewardSchema>;
 export type OccasionDay = Static<typeof OccasionDaySchema>;
 export type GamePrize = Static<typeof GamePrizeSchema>;
+export type SurveyQuestions = Static<typeof SurveyQuestionsSchema>;

@@ -5,6 +5,7 @@ import { button, h } from '../../dom.js';
 import { lang, t } from '../../i18n.js';
 import { addItem, errorSlot, field, freshId, getAt, numberField, numberInput, rowButtons, selectInput, setAt, tableList, textInput } from './fields.js';
 import { grid, section } from './sections.js';
+import { surveyQuestions } from './survey-questions.js';
 
 /** @typedef {import('./fields.js').Editor} Editor */
 
@@ -123,6 +124,7 @@ export function engagementTab(ed) {
       'rules.survey.title',
       h('p.muted', null, t('rules.survey.questions')),
       grid(numberField(ed, '/survey/periodDays', 'rules.survey.periodDays', 'rules.unit.days'), numberField(ed, '/survey/points', 'rules.survey.points', 'rules.unit.points')),
+      surveyQuestions(ed),
     ),
     section(
       'rules.lottery.title',
