@@ -1,4 +1,4 @@
-// The shape every dashboard page module has (see notes/dashboard-contract.md, "UI shell").
+// The shape every dashboard page module has (see sync/hq/dashboard/README.md, "How the dashboard is put together").
 
 /** @typedef {'manager'|'store-manager'|'support'} Role */
 

@@ -4,7 +4,7 @@ import type { Db, Queryable } from '../db.js';
 import { HqError } from '../errors.js';
 
 /**
- * The seams every dashboard slice codes against (see notes/dashboard-contract.md): the
+ * The seams every dashboard slice codes against (see README.md here, "How the dashboard is put together"): the
  * dependencies a route plugin receives, the signed-in staff user, the audit writer and the
  * role guard.
  */
