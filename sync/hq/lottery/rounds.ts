@@ -78,7 +78,8 @@ export function checkOpenRequest(request: OpenRoundRequest): OpenRoundRequest {
   return { ...request, title, prizes, storeIds };
 }
 
-interface RoundRow {
+/** A `lottery_rounds` row as queries return it (bigints may come as strings). */
+export interface RoundRow {
   id: string;
   title: string;
   prizes: LotteryPrize[];

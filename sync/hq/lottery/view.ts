@@ -1,7 +1,7 @@
 import type { Queryable } from '../db.js';
 import { listDirectives, type DirectiveView } from '../directives/list.js';
 import type { DirectiveState } from '../directives/queue.js';
-import type { LotteryPrize } from './rounds.js';
+import type { LotteryPrize, RoundRow as RoundRowCore } from './rounds.js';
 
 /**
  * Lottery rounds as the dashboard shows them: per kiosk, where its open and draw directives
@@ -46,17 +46,9 @@ export interface RoundView {
   kiosks: RoundKioskView[];
 }
 
-interface RoundRow {
-  id: string;
-  title: string;
-  prizes: LotteryPrize[];
-  closes_at_ms: string | number;
-  store_ids: string[] | null;
-  seed_hex: string;
-  seed_hash: string;
+interface RoundRow extends RoundRowCore {
   created_by: string;
   created_at_ms: string | number;
-  drawn_at_ms: string | number | null;
 }
 
 interface KioskRow {
