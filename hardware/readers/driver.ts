@@ -1,4 +1,4 @@
-import { EventEmitter } from 'node:events';
+import { ReaderEventSource } from './reader-events.js';
 import type { Logger } from '../../firmware/src/log/logger.js';
 import type { DeviceState, DeviceStatus } from '../status.js';
 import type { CardEvent, ReaderEvents, ReaderProblem } from './types.js';
@@ -29,27 +29,18 @@ export interface ReaderDriver {
  * the state or detail changes, so a flapping device cannot flood the kiosk) and helpers that
  * stamp events with the driver's id and clock.
  */
-export abstract class BaseReaderDriver implements ReaderDriver {
-  private readonly emitter = new EventEmitter();
+export abstract class BaseReaderDriver extends ReaderEventSource implements ReaderDriver {
   private readonly deviceStatuses = new Map<string, DeviceStatus>();
 
   constructor(
     readonly id: string,
     protected readonly context: DriverContext,
-  ) {}
+  ) {
+    super();
+  }
 
   abstract start(): Promise<void>;
   abstract stop(): Promise<void>;
-
-  on<E extends keyof ReaderEvents>(event: E, listener: (...args: ReaderEvents[E]) => void): this {
-    this.emitter.on(event, listener as (...args: unknown[]) => void);
-    return this;
-  }
-
-  off<E extends keyof ReaderEvents>(event: E, listener: (...args: ReaderEvents[E]) => void): this {
-    this.emitter.off(event, listener as (...args: unknown[]) => void);
-    return this;
-  }
 
   statuses(): DeviceStatus[] {
     return [...this.deviceStatuses.values()];

@@ -1,8 +1,8 @@
-import { EventEmitter } from 'node:events';
+import { ReaderEventSource } from './reader-events.js';
 import type { Logger } from '../../firmware/src/log/logger.js';
 import type { DeviceStatus } from '../status.js';
 import type { ReaderDriver } from './driver.js';
-import type { CardReaders, ReaderEvents } from './types.js';
+import type { CardReaders } from './types.js';
 
 const FORWARDED_EVENTS = ['card', 'removed', 'problem', 'status'] as const;
 
@@ -10,8 +10,7 @@ const FORWARDED_EVENTS = ['card', 'removed', 'problem', 'status'] as const;
  * Every configured driver behind the CardReaders interface. A driver that fails to start is a
  * status (`offline`, with the reason), never a crash: the kiosk keeps working with the others.
  */
-export class ReaderHub implements CardReaders {
-  private readonly emitter = new EventEmitter();
+export class ReaderHub extends ReaderEventSource implements CardReaders {
   private readonly failedStarts = new Map<string, DeviceStatus>();
 
   constructor(
@@ -19,21 +18,12 @@ export class ReaderHub implements CardReaders {
     private readonly logger: Logger,
     private readonly now: () => number = Date.now,
   ) {
+    super();
     for (const driver of drivers) {
       for (const event of FORWARDED_EVENTS) {
         driver.on(event, (...payload: unknown[]) => void this.emitter.emit(event, ...payload));
       }
     }
-  }
-
-  on<E extends keyof ReaderEvents>(event: E, listener: (...args: ReaderEvents[E]) => void): this {
-    this.emitter.on(event, listener as (...args: unknown[]) => void);
-    return this;
-  }
-
-  off<E extends keyof ReaderEvents>(event: E, listener: (...args: ReaderEvents[E]) => void): this {
-    this.emitter.off(event, listener as (...args: unknown[]) => void);
-    return this;
   }
 
   statuses(): DeviceStatus[] {

@@ -3,15 +3,12 @@ import { Ledger } from './ledger.js';
 import { ManualClock } from './clock.js';
 import { coreModule } from './core-module.js';
 import { RECENT_TRANSFERS_PER_ACCOUNT, recentTransfers } from './account-history.js';
-import { clubAccount, memberAccount, type Actor, type Op, type Transfer } from './types.js';
+import { clubAccount, memberAccount, type Op, type Transfer } from './types.js';
 import { tempDir } from '../../../tests/support/temp-dir.js';
 import { memoryLogger } from '../../../tests/support/silent-logger.js';
+import { actor, enrol, earn, redeem } from '../../../tests/support/ledger-ops.js';
 import { expectBooksBalance } from '../../../tests/ledger/invariants.js';
 
-const actor: Actor = { kind: 'pos', id: 'till-1' };
-const enrol = (memberId: string, phone: string): Op => ({ op: 'member.create', memberId, name: 'سارا', phone, smsConsent: true, storeId: 'store-1' });
-const earn = (memberId: string, amount: number): Op => ({ op: 'transfer', debit: clubAccount('earned'), credit: memberAccount(memberId), amount, unit: 'points', reason: 'earn' });
-const redeem = (memberId: string, amount: number): Op => ({ op: 'transfer', debit: memberAccount(memberId), credit: clubAccount('redeemed'), amount, unit: 'points', reason: 'redeem' });
 const gift = (from: string, to: string, amount: number): Op => ({ op: 'transfer', debit: memberAccount(from), credit: memberAccount(to), amount, unit: 'points', reason: 'transfer' });
 const ids = (transfers: readonly Transfer[] | undefined) => (transfers ?? []).map((t) => t.id);
 

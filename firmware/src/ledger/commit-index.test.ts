@@ -3,13 +3,11 @@ import { CommitIndex } from './commit-index.js';
 import { fingerprintOf } from './canonical.js';
 import { Ledger } from './ledger.js';
 import { ManualClock } from './clock.js';
-import { clubAccount, memberAccount, type Actor, type Op } from './types.js';
+import { memberAccount } from './types.js';
 import { tempDir } from '../../../tests/support/temp-dir.js';
 import { memoryLogger } from '../../../tests/support/silent-logger.js';
+import { actor, enrol, earn } from '../../../tests/support/ledger-ops.js';
 
-const actor: Actor = { kind: 'pos', id: 'till-1' };
-const enrol = (memberId: string, phone: string): Op => ({ op: 'member.create', memberId, name: 'سارا', phone, smsConsent: true, storeId: 'store-1' });
-const earn = (memberId: string, amount: number): Op => ({ op: 'transfer', debit: clubAccount('earned'), credit: memberAccount(memberId), amount, unit: 'points', reason: 'earn' });
 
 describe('CommitIndex', () => {
   it('tells the same fingerprint from any other, and gives back what it was given', () => {

@@ -1,14 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Ledger } from './ledger.js';
 import { ManualClock } from './clock.js';
-import { LedgerError, clubAccount, memberAccount, type Actor, type Op } from './types.js';
+import { LedgerError, clubAccount, memberAccount } from './types.js';
 import { tempDir } from '../../../tests/support/temp-dir.js';
 import { memoryLogger } from '../../../tests/support/silent-logger.js';
+import { actor, enrol, earn, redeem } from '../../../tests/support/ledger-ops.js';
 
-const actor: Actor = { kind: 'pos', id: 'till-1' };
-const enrol = (memberId: string, phone: string): Op => ({ op: 'member.create', memberId, name: 'سارا', phone, smsConsent: true, storeId: 'store-1' });
-const earn = (memberId: string, amount: number): Op => ({ op: 'transfer', debit: clubAccount('earned'), credit: memberAccount(memberId), amount, unit: 'points', reason: 'earn' });
-const redeem = (memberId: string, amount: number): Op => ({ op: 'transfer', debit: memberAccount(memberId), credit: clubAccount('redeemed'), amount, unit: 'points', reason: 'redeem' });
 
 describe('Ledger', () => {
   let dir: ReturnType<typeof tempDir>;
