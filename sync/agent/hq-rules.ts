@@ -3,7 +3,7 @@ import type { Logger } from '../../firmware/src/log/logger.js';
 import type { Actor } from '../../firmware/src/ledger/types.js';
 import type { LoyaltyRules } from '../../firmware/src/loyalty/config.js';
 import { parseLoyaltyRules, RulesError } from '../../firmware/src/loyalty/rules/parse.js';
-import type { SyncDocument } from '../protocol/messages.js';
+import { LOYALTY_DOCUMENT_KIND, type SyncDocument } from '../protocol/messages.js';
 import { readJson, writeJsonDurably } from './state-file.js';
 
 /**
@@ -14,7 +14,7 @@ import { readJson, writeJsonDurably } from './state-file.js';
  * section, until a newer version arrives. An invalid one is refused, logged and shown in
  * health, and changes nothing.
  */
-export const LOYALTY_DOCUMENT_KIND = 'loyalty';
+export { LOYALTY_DOCUMENT_KIND };
 const FILE = 'hq-loyalty.json';
 const PROBLEMS_KEPT = 10;
 

@@ -7,6 +7,7 @@ import { importJournalBundle } from './bundles.js';
 import { headOfficeKey, listDevices, registerDevice, revokeDevice, getDevice } from './devices.js';
 import { HqError } from './errors.js';
 import { putDocument } from './queries.js';
+import { LOYALTY_KIND } from './rules/store.js';
 
 const RegisterDeviceSchema = Type.Object(
   {
@@ -58,7 +59,7 @@ export function registerAdminRoutes(app: FastifyInstance, context: HqContext): v
     async (request) => {
       // The loyalty rules are validated, versioned and audited by the dashboard's rules editor;
       // a raw write here would skip all three and could hand kiosks rules they refuse.
-      if (request.params.kind === 'loyalty') throw new HqError('BAD_REQUEST', 'the loyalty rules are published through the dashboard (PUT /v1/dashboard/rules), which validates and versions them');
+      if (request.params.kind === LOYALTY_KIND) throw new HqError('BAD_REQUEST', 'the loyalty rules are published through the dashboard (PUT /v1/dashboard/rules), which validates and versions them');
       return { kind: request.params.kind, version: await putDocument(context.db, request.params.kind, request.body.expectedVersion, request.body.body ?? null, context.nowMs()) };
     },
   );

@@ -141,6 +141,8 @@ export type CardView = Static<typeof CardViewSchema>;
 
 /** Configuration, earning rules, campaigns, the reward catalogue: opaque versioned JSON. */
 export const DOCUMENT_KINDS = ['config', 'earning-rules', 'campaigns', 'reward-catalogue'] as const;
+/** The kiosk's whole `loyalty` config section, published by the head office's rules editor and applied by kiosks. */
+export const LOYALTY_DOCUMENT_KIND = 'loyalty';
 export const DocumentSchema = Type.Object({
   kind: Type.String({ pattern: '^[a-z][a-z0-9-]{0,63}$' }),
   version: Type.Integer({ minimum: 1 }),

@@ -17,6 +17,7 @@ import {
 } from '../analysis/index.js';
 import { DAY_MS } from '../analysis/types.js';
 import type { LoadedHistory } from './loader.js';
+import { RFM_SEGMENTS } from './segments.js';
 
 /**
  * One answer with every analysis the seeds ask for, over one loaded history: RFM segments,
@@ -54,14 +55,12 @@ export interface AnalysisView {
   names: Record<string, string>;
 }
 
-const SEGMENTS: RfmSegment[] = ['champions', 'loyal', 'potential_loyalist', 'new', 'promising', 'needs_attention', 'at_risk', 'cannot_lose', 'hibernating', 'lost', 'never_purchased'];
-
 export async function analysisView(db: Queryable, loaded: LoadedHistory, options: AnalysisOptions): Promise<AnalysisView> {
   const members = loaded.history.members;
   const nowMs = Math.min(options.nowMs, loaded.window.toMs);
   const windowDays = Math.max(1, Math.round((loaded.window.toMs - loaded.window.fromMs) / DAY_MS));
   const rows = rfm(members, { nowMs, windowDays });
-  const segments = SEGMENTS.map((segment) => {
+  const segments = RFM_SEGMENTS.map((segment) => {
     const inSegment = rows.filter((row) => row.segment === segment);
     return { segment, members: inSegment.length, spendRial: inSegment.reduce((sum, row) => sum + row.monetaryRial, 0) };
   }).filter((s) => s.members > 0);

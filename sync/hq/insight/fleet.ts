@@ -1,6 +1,7 @@
 import type { Queryable } from '../db.js';
 import { listDeviceStatus, type DeviceStatusView } from '../directives/index.js';
 import type { Scope } from './scope.js';
+import { LOYALTY_KIND } from '../rules/store.js';
 
 /**
  * The kiosk fleet per store: what the head office knows of each device (last push, last
@@ -42,7 +43,7 @@ function problemsOf(health: Record<string, unknown> | undefined): string[] {
 
 /** The `loyalty` document version kiosks should be running (0: none published, their config files rule). */
 export async function publishedRulesVersion(db: Queryable): Promise<number> {
-  const rows = await db.query<{ version: number }>("SELECT version FROM documents WHERE kind = 'loyalty'");
+  const rows = await db.query<{ version: number }>('SELECT version FROM documents WHERE kind = $1', [LOYALTY_KIND]);
   return rows.rows.length ? Number(rows.rows[0]!.version) : 0;
 }
 

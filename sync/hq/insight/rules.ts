@@ -1,6 +1,7 @@
 import type { Queryable } from '../db.js';
 import type { LoyaltyRules } from '../../../firmware/src/loyalty/config.js';
 import { parseLoyaltyRules } from '../../../firmware/src/loyalty/rules/parse.js';
+import { LOYALTY_KIND } from '../rules/store.js';
 
 /**
  * The loyalty rules the chain runs on, as the head office knows them: the `loyalty` document
@@ -8,7 +9,7 @@ import { parseLoyaltyRules } from '../../../firmware/src/loyalty/rules/parse.js'
  * campaigns, rewards), the tier window and the value of a point in the balances export.
  */
 export async function rulesInForce(db: Queryable): Promise<LoyaltyRules> {
-  const row = (await db.query<{ body: unknown }>(`SELECT body FROM documents WHERE kind = 'loyalty'`)).rows[0];
+  const row = (await db.query<{ body: unknown }>('SELECT body FROM documents WHERE kind = $1', [LOYALTY_KIND])).rows[0];
   if (row) {
     try {
       return parseLoyaltyRules(row.body);

@@ -40,6 +40,3 @@ export function windowFrom(query: { fromMs?: number; toMs?: number }, nowMs: num
   if (toMs - fromMs > WINDOW_DAYS_MAX * DAY_MS) throw new HqError('BAD_REQUEST', `the window may span at most ${WINDOW_DAYS_MAX} days`);
   return { fromMs, toMs };
 }
-
-/** The SQL parameter for a scope: null (all stores) or the list. */
-export const storesParam = (scope: Scope): string[] | null => scope.storeIds;

@@ -7,6 +7,7 @@ import type { AuditFn, StaffUser } from '../dashboard/types.js';
 import { diffRules, type RuleChange } from './diff.js';
 import { requirePreview } from './previews-store.js';
 import { validateLoyaltyDraft, type FieldProblem } from './validate.js';
+import { LOYALTY_DOCUMENT_KIND as LOYALTY_KIND } from '../../protocol/messages.js';
 
 /**
  * The `loyalty` document (body = the kiosk's `loyalty` config section, version =
@@ -14,7 +15,7 @@ import { validateLoyaltyDraft, type FieldProblem } from './validate.js';
  * checks the expected version, writes the document through `putDocument`, keeps the version
  * and audits it, all in one transaction.
  */
-export const LOYALTY_KIND = 'loyalty';
+export { LOYALTY_DOCUMENT_KIND as LOYALTY_KIND } from '../../protocol/messages.js';
 const REASON_LENGTH_MAX = 500;
 const VERSIONS_LIST_MAX = 200;
 

@@ -77,7 +77,6 @@ function parse(args: string[], env: NodeJS.ProcessEnv): { positionals: string[];
   };
 }
 
-
 function print(io: CommandIO, options: Options, value: unknown, text: string): void {
   io.out(options.json ? `${JSON.stringify(value, null, 2)}\n` : `${text}\n`);
 }

@@ -3,7 +3,7 @@
 // server's validation errors for its path appear.
 
 import { button, h } from '../../dom.js';
-import { formatNumber, lang, t } from '../../i18n.js';
+import { formatDigits, formatNumber, t } from '../../i18n.js';
 import { localMessage } from './messages.js';
 
 /**
@@ -54,11 +54,7 @@ export function schemaAt(schema, path) {
 export const asciiDigits = (text) => text.replace(/[۰-۹]/g, (d) => String(d.charCodeAt(0) - 0x06f0)).replace(/[٠-٩]/g, (d) => String(d.charCodeAt(0) - 0x0660)).replace(/[,٬،\s]/g, '');
 
 /** A number as the field shows it: Persian digits in Persian, no grouping. @param {unknown} value */
-const shown = (value) => {
-  if (value === undefined || value === null) return '';
-  const text = String(value);
-  return lang() === 'fa' ? text.replace(/[0-9]/g, (d) => String.fromCharCode(0x06f0 + Number(d))) : text;
-};
+const shown = (value) => (value === undefined || value === null ? '' : formatDigits(String(value)));
 
 /** Where the errors of `path` show. @param {Editor} ed @param {string} path */
 export function errorSlot(ed, path) {
