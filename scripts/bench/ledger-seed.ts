@@ -47,12 +47,11 @@ function writeSeed({ seedDir, members }: SeedRequest): void {
     state.memberByPhone.set(member.phone, member.id);
     const account = memberAccount(memberId);
     const welcome: Transfer = { id: `enrol-${memberId}#1`, debit: earned, credit: account, amount: WELCOME_POINTS, unit: 'points', reason: 'earn', at };
-    state.balances.set(account, WELCOME_POINTS);
-    state.transfersByAccount.set(account, [welcome]);
+    state.accounts.set(account, { id: account, club: false, balance: WELCOME_POINTS, recent: [welcome], carried: 0 });
     // Each enrolment commit is remembered by id, with a distinct 128-bit fingerprint.
     commits.push([`enrol-${memberId}`, { fingerprint: (i + 1).toString(16).padStart(32, '0'), seq: i + 1 }]);
   }
-  state.balances.set(earned, -WELCOME_POINTS * members);
+  state.accounts.set(earned, { id: earned, club: true, balance: -WELCOME_POINTS * members, recent: [], carried: 0 });
   const snapshot: SnapshotData = { format: 1, seq: members, hash: ZERO_HASH.toString('hex'), takenAt: at, modules: { core: coreModule.toSnapshot(state) }, commits };
   mkdirSync(journalDirectory(seedDir), { recursive: true });
   writeFileSync(snapshotPath(seedDir), JSON.stringify(snapshot));

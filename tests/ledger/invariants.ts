@@ -10,14 +10,12 @@ import { isClubAccount } from '../../firmware/src/ledger/types.js';
  */
 export function expectBooksBalance(ledger: Ledger): void {
   let total = 0;
-  for (const [account, balance] of ledger.core.balances) {
+  for (const [account, { balance, recent, carried }] of ledger.core.accounts) {
     total += balance;
     if (!isClubAccount(account)) {
       expect(balance, `${account} is negative`).toBeGreaterThanOrEqual(0);
       // Only the most recent transfers are listed; what the older ones add up to is carried.
-      const transfers = ledger.core.transfersByAccount.get(account) ?? [];
-      const carried = ledger.core.carriedByAccount.get(account) ?? 0;
-      const replayed = transfers.reduce((sum, t) => sum + netFor(account, t), carried);
+      const replayed = recent.reduce((sum, t) => sum + netFor(account, t), carried);
       expect(replayed, `${account} does not equal its transfers`).toBe(balance);
     }
   }

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { canonicalJson, fingerprintOf } from '../../firmware/src/ledger/canonical.js';
 import { ManualClock } from '../../firmware/src/ledger/clock.js';
 import { coreModule } from '../../firmware/src/ledger/core-module.js';
-import type { CoreState } from '../../firmware/src/ledger/core-state.js';
+import { balanceOf, type CoreState } from '../../firmware/src/ledger/core-state.js';
 import { LedgerEngine } from '../../firmware/src/ledger/engine.js';
 import { NodeFileSystem } from '../../firmware/src/ledger/fs/node-file-system.js';
 import { encodeFrame, FRAME_HEADER_BYTES, ZERO_HASH } from '../../firmware/src/ledger/journal/frame.js';
@@ -83,7 +83,7 @@ async function recoverWith(ledgerDir: string, options: RecoverOptions): Promise<
   try {
     const recovered = await recover(new NodeFileSystem(), journalDirectory(ledgerDir), null, engine, logger, options);
     const cut = lines.find((line) => String(line.msg).includes('torn tail'))?.offset as number | undefined;
-    return { lastSeq: recovered.lastSeq, balance: engine.slice<CoreState>('core').balances.get(memberAccount('m1')) ?? 0, cut };
+    return { lastSeq: recovered.lastSeq, balance: balanceOf(engine.slice<CoreState>('core'), memberAccount('m1')), cut };
   } catch (error) {
     if (!(error instanceof JournalCorruptError)) throw error;
     return { damageAt: error.offset, reason: error.reason };

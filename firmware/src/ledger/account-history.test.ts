@@ -29,24 +29,24 @@ describe('account history in memory', () => {
 
   it('keeps the most recent transfers of an account and carries what the older ones add up to', async () => {
     for (let i = 0; i < 250; i++) await ledger.commit({ id: `e${i}`, actor, ops: [earn('m1', i + 1)] });
-    const listed = ledger.core.transfersByAccount.get(memberAccount('m1'))!;
+    const listed = ledger.core.accounts.get(memberAccount('m1'))!.recent;
     expect(listed.length).toBeGreaterThanOrEqual(RECENT_TRANSFERS_PER_ACCOUNT);
     expect(listed.length).toBeLessThan(2 * RECENT_TRANSFERS_PER_ACCOUNT);
     expect(listed.at(-1)!.id).toBe('e249#0');
     expect(ids(recentTransfers(ledger.core, memberAccount('m1')))).toEqual(Array.from({ length: RECENT_TRANSFERS_PER_ACCOUNT }, (_, i) => `e${200 + i}#0`));
     expect(ledger.balance(memberAccount('m1'))).toBe((250 * 251) / 2);
-    expect(ledger.core.carriedByAccount.get(memberAccount('m1'))).toBe(listed[0]!.amount * (listed[0]!.amount - 1) / 2);
+    expect(ledger.core.accounts.get(memberAccount('m1'))!.carried).toBe(listed[0]!.amount * (listed[0]!.amount - 1) / 2);
     expectBooksBalance(ledger);
   });
 
   it('puts a trimmed list back as it was when the commit that trimmed it is refused', async () => {
     for (let i = 0; i < 2 * RECENT_TRANSFERS_PER_ACCOUNT - 1; i++) await ledger.commit({ id: `e${i}`, actor, ops: [earn('m1', 1)] });
-    const before = ids(ledger.core.transfersByAccount.get(memberAccount('m1')));
+    const before = ids(ledger.core.accounts.get(memberAccount('m1'))?.recent);
     expect(before).toHaveLength(2 * RECENT_TRANSFERS_PER_ACCOUNT - 1);
     // The earn fills the list and trims it; the redeem after it is refused, so both are undone.
     await expect(ledger.commit({ id: 'refused', actor, ops: [earn('m1', 1), redeem('m1', 10_000)] })).rejects.toMatchObject({ code: 'INSUFFICIENT_BALANCE' });
-    expect(ids(ledger.core.transfersByAccount.get(memberAccount('m1')))).toEqual(before);
-    expect(ledger.core.carriedByAccount.has(memberAccount('m1'))).toBe(false);
+    expect(ids(ledger.core.accounts.get(memberAccount('m1'))?.recent)).toEqual(before);
+    expect(ledger.core.accounts.get(memberAccount('m1'))!.carried).toBe(0);
     expect(ledger.balance(memberAccount('m1'))).toBe(2 * RECENT_TRANSFERS_PER_ACCOUNT - 1);
     expectBooksBalance(ledger);
   });
@@ -55,8 +55,8 @@ describe('account history in memory', () => {
     await ledger.commit({ id: 'start', actor, ops: [earn('m1', 500), earn('m2', 500)] });
     // Transfers between two members are listed under both, and each list is trimmed on its own.
     for (let i = 0; i < 180; i++) await ledger.commit({ id: `g${i}`, actor, ops: [i % 3 === 0 ? gift('m2', 'm1', 1) : earn('m1', 1)] });
-    const lists = () => [ids(ledger.core.transfersByAccount.get(memberAccount('m1'))), ids(ledger.core.transfersByAccount.get(memberAccount('m2')))];
-    const carried = () => [...ledger.core.carriedByAccount].sort();
+    const lists = () => [ids(ledger.core.accounts.get(memberAccount('m1'))?.recent), ids(ledger.core.accounts.get(memberAccount('m2'))?.recent)];
+    const carried = () => [...ledger.core.accounts.values()].filter((a) => a.carried !== 0).map((a) => [a.id, a.carried]).sort();
     const listsBefore = lists();
     const carriedBefore = carried();
     expect(listsBefore[1]).toContain('start#1');
@@ -76,8 +76,8 @@ describe('account history in memory', () => {
     const transfers: Transfer[] = Array.from({ length: 130 }, (_, i) => ({ id: `old${i}#0`, debit: clubAccount('earned'), credit: account, amount: 2, unit: 'points', reason: 'earn', at }));
     const member = { id: 'm1', name: 'سارا', phone: '09120000001', smsConsent: true, storeId: 'store-1', createdAt: at, updatedAt: at };
     const state = coreModule.fromSnapshot({ members: [member], cards: [], balances: [[account, 260], [clubAccount('earned'), -260]], transfers });
-    const listed = state.transfersByAccount.get(account)!;
+    const listed = state.accounts.get(account)!.recent;
     expect(ids(listed)).toEqual(Array.from({ length: RECENT_TRANSFERS_PER_ACCOUNT }, (_, i) => `old${130 - RECENT_TRANSFERS_PER_ACCOUNT + i}#0`));
-    expect(state.carriedByAccount.get(account)).toBe(2 * (130 - RECENT_TRANSFERS_PER_ACCOUNT));
+    expect(state.accounts.get(account)!.carried).toBe(2 * (130 - RECENT_TRANSFERS_PER_ACCOUNT));
   });
 });

@@ -1,4 +1,4 @@
-import type { CoreState } from './core-state.js';
+import type { Account, CoreState } from './core-state.js';
 import type { Undo } from './module.js';
 import { isClubAccount, type AccountId, type Transfer } from './types.js';
 
@@ -19,32 +19,32 @@ export function netFor(account: AccountId, transfer: Transfer): number {
 /**
  * Lists a transfer under one account (club accounts are not listed: they are the other side
  * of everything and nobody reads them one by one). The oldest transfers of a full list are
- * forgotten, their net amount added to `carriedByAccount`, so that the balance stays exactly
- * what is carried plus what is listed.
+ * forgotten, their net amount added to `carried`, so that the balance stays exactly what is
+ * carried plus what is listed.
  */
-export function listTransfer(state: CoreState, account: AccountId, transfer: Transfer, undo: Undo): void {
-  if (isClubAccount(account)) return;
-  const list = state.transfersByAccount.get(account);
-  if (!list) {
-    undo.set(state.transfersByAccount, account, [transfer]);
-    return;
-  }
+export function listTransfer(account: Account, transfer: Transfer, undo: Undo): void {
+  if (account.club) return;
+  const list = account.recent;
   list.push(transfer);
   if (list.length < TRIM_AT) {
-    undo.onUndo(() => list.pop());
+    if (undo.recording) undo.onUndo(() => list.pop());
     return;
   }
   const forgotten = list.splice(0, list.length - RECENT_TRANSFERS_PER_ACCOUNT);
-  undo.set(state.carriedByAccount, account, (state.carriedByAccount.get(account) ?? 0) + netOf(account, forgotten));
-  undo.onUndo(() => {
-    list.pop();
-    list.unshift(...forgotten);
-  });
+  const carried = account.carried;
+  account.carried = carried + netOf(account.id, forgotten);
+  if (undo.recording) {
+    undo.onUndo(() => {
+      account.carried = carried;
+      list.pop();
+      list.unshift(...forgotten);
+    });
+  }
 }
 
 /** The account's most recent transfers, oldest first, at most `limit`. */
 export function recentTransfers(state: CoreState, account: AccountId, limit = RECENT_TRANSFERS_PER_ACCOUNT): Transfer[] {
-  const list = state.transfersByAccount.get(account) ?? [];
+  const list = state.accounts.get(account)?.recent ?? [];
   return list.slice(Math.max(0, list.length - limit));
 }
 
@@ -66,10 +66,13 @@ export function saveHistories(state: CoreState): SavedHistories {
   const positions = new Map<Transfer, number>();
   const transfers: Transfer[] = [];
   const histories: Array<[AccountId, number[]]> = [];
-  for (const [account, list] of state.transfersByAccount) {
+  const carried: Array<[AccountId, number]> = [];
+  for (const account of state.accounts.values()) {
+    if (account.carried !== 0) carried.push([account.id, account.carried]);
+    if (account.recent.length === 0) continue;
     histories.push([
-      account,
-      list.map((transfer) => {
+      account.id,
+      account.recent.map((transfer) => {
         let position = positions.get(transfer);
         if (position === undefined) {
           position = transfers.push(transfer) - 1;
@@ -79,39 +82,39 @@ export function saveHistories(state: CoreState): SavedHistories {
       }),
     ]);
   }
-  return { transfers, histories, carried: [...state.carriedByAccount] };
+  return { transfers, histories, carried };
 }
 
-/** Restores the lists; an older snapshot (every transfer, listed under both sides) is trimmed. */
-export function loadHistories(state: CoreState, saved: SavedHistories): void {
-  for (const [account, carried] of saved.carried ?? []) state.carriedByAccount.set(account, carried);
+/**
+ * Restores the lists into accounts already made from the snapshot's balances (`accountFor`
+ * makes any the balances missed); an older snapshot (every transfer, listed under both sides)
+ * is trimmed.
+ */
+export function loadHistories(saved: SavedHistories, accountFor: (id: AccountId) => Account): void {
+  for (const [id, carried] of saved.carried ?? []) accountFor(id).carried = carried;
   if (saved.histories) {
-    for (const [account, positions] of saved.histories) {
-      state.transfersByAccount.set(
-        account,
-        positions.map((position) => {
-          const transfer = saved.transfers[position];
-          if (!transfer) throw new Error(`snapshot: history of ${account} lists transfer ${position}, which is not saved`);
-          // Parsed JSON holds a copy of every string: let the transfers share the key's.
-          if (transfer.debit === account) transfer.debit = account;
-          else if (transfer.credit === account) transfer.credit = account;
-          return transfer;
-        }),
-      );
+    for (const [id, positions] of saved.histories) {
+      const account = accountFor(id);
+      account.recent = positions.map((position) => {
+        const transfer = saved.transfers[position];
+        if (!transfer) throw new Error(`snapshot: history of ${id} lists transfer ${position}, which is not saved`);
+        // Parsed JSON holds a copy of every string: let the transfers share the account's.
+        if (transfer.debit === account.id) transfer.debit = account.id;
+        else if (transfer.credit === account.id) transfer.credit = account.id;
+        return transfer;
+      });
     }
     return;
   }
   for (const transfer of saved.transfers) {
-    for (const account of [transfer.debit, transfer.credit]) {
-      if (isClubAccount(account)) continue;
-      const list = state.transfersByAccount.get(account);
-      if (list) list.push(transfer);
-      else state.transfersByAccount.set(account, [transfer]);
+    for (const id of [transfer.debit, transfer.credit]) {
+      if (!isClubAccount(id)) accountFor(id).recent.push(transfer);
     }
   }
-  for (const [account, list] of state.transfersByAccount) {
+  for (const account of new Set(saved.transfers.flatMap((t) => [t.debit, t.credit]).filter((id) => !isClubAccount(id)).map(accountFor))) {
+    const list = account.recent;
     if (list.length < TRIM_AT) continue;
     const forgotten = list.splice(0, list.length - RECENT_TRANSFERS_PER_ACCOUNT);
-    state.carriedByAccount.set(account, (state.carriedByAccount.get(account) ?? 0) + netOf(account, forgotten));
+    account.carried += netOf(account.id, forgotten);
   }
 }

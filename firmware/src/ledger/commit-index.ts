@@ -8,42 +8,61 @@ export interface StoredCommit {
   seq: number;
 }
 
+/** A fingerprint as kept: 32 hex digits, or the 16 bytes they stand for. */
+export type Fingerprint = string | Uint8Array;
+
 /** Fingerprints are kept in chunks of this many sequence numbers (4 words each: 1 MiB). */
 const CHUNK_SEQS = 65_536;
 const WORDS = 4;
 const HEX_FINGERPRINT = /^[0-9a-f]{32}$/;
+const FINGERPRINT_BYTES = 16;
+/** The table doubles when it is this full: linear probing stays short below it. */
+const MAX_LOAD = 0.7;
+const INITIAL_CAPACITY = 1024;
+/** Sequence numbers are held as u32 (plus one, so that 0 marks an empty slot). */
+const MAX_SEQ = 0xffff_fffe;
 
 /**
- * Every commit id ever seen, kept forever, compactly: a million of these live in memory. Each
- * id maps to its sequence number (a small integer held inside the Map, no object per entry);
- * the 128-bit fingerprint is kept as four 32-bit words in typed-array chunks indexed by
- * sequence number, which the garbage collector never has to walk. A fingerprint that is not
- * 32 hex digits (an old or hand-made record) is kept as a string beside, exactly as given.
+ * Every commit id ever seen, kept forever, compactly and out of the garbage collector's way:
+ * a million of these live in memory, and a new id is looked up on every commit.
+ *
+ * An open-addressing hash table over a typed array: per slot the id's 32-bit hash and its
+ * sequence number side by side, plus the id string itself in a parallel array. A lookup walks the hashes
+ * (adjacent words, one cache line for several probes) and reads an id string only when its
+ * hash matches, so a new id usually costs one memory access, where a Map with a million
+ * string keys costs several (bucket, entry, key string) scattered over the heap. The 128-bit
+ * fingerprint is kept as four 32-bit words in typed-array chunks indexed by sequence number.
+ * A fingerprint that is not 32 hex digits (an old or hand-made record) is kept as a string
+ * beside, exactly as given.
  *
  * A sequence number belongs to one commit: when a commit is undone its number is reused by
  * the next, which overwrites the words.
  */
 export class CommitIndex {
-  private readonly seqById = new Map<string, number>();
+  /** Per slot two words: the id's hash, and its sequence number + 1 (0: an empty slot). */
+  private slots = new Uint32Array(INITIAL_CAPACITY * 2);
+  private keys: Array<string | undefined> = new Array<string | undefined>(INITIAL_CAPACITY).fill(undefined);
+  private count = 0;
   private readonly chunks: Uint32Array[] = [];
   private readonly otherFingerprints = new Map<string, string>();
 
   get size(): number {
-    return this.seqById.size;
+    return this.count;
   }
 
   has(id: string): boolean {
-    return this.seqById.has(id);
+    return this.slotOf(id) >= 0;
   }
 
   /** The sequence number of a known commit id. */
   seqOf(id: string): number | undefined {
-    return this.seqById.get(id);
+    const slot = this.slotOf(id);
+    return slot < 0 ? undefined : this.slots[slot * 2 + 1]! - 1;
   }
 
   /** Whether a known id was committed with this fingerprint (false for an unknown id). */
   sameFingerprint(id: string, fingerprint: string): boolean {
-    const seq = this.seqById.get(id);
+    const seq = this.seqOf(id);
     if (seq === undefined) return false;
     const other = this.otherFingerprints.get(id);
     if (other !== undefined) return other === fingerprint;
@@ -58,15 +77,29 @@ export class CommitIndex {
   }
 
   get(id: string): StoredCommit | undefined {
-    const seq = this.seqById.get(id);
+    const seq = this.seqOf(id);
     if (seq === undefined) return undefined;
     return { fingerprint: this.fingerprintAt(id, seq), seq };
   }
 
-  set(id: string, fingerprint: string, seq: number): void {
-    if (!Number.isSafeInteger(seq) || seq < 0) throw new Error(`commit ${id}: sequence number ${seq} is not a whole number`);
-    this.seqById.set(id, seq);
-    if (!HEX_FINGERPRINT.test(fingerprint)) {
+  /**
+   * Remembers an id (or moves a known one to another sequence number). The fingerprint is 32
+   * hex digits or its 16 bytes (as the journal decoder hands it over, without making a
+   * string); anything else is kept as given.
+   */
+  set(id: string, fingerprint: Fingerprint, seq: number): void {
+    if (!Number.isSafeInteger(seq) || seq < 0 || seq > MAX_SEQ) throw new Error(`commit ${id}: sequence number ${seq} is not a whole number up to ${MAX_SEQ}`);
+    const hash = hashId(id);
+    let slot = this.find(id, hash);
+    if (slot < 0) {
+      if (this.count + 1 > this.keys.length * MAX_LOAD) this.grow();
+      slot = this.freeSlot(hash);
+      this.slots[slot * 2] = hash;
+      this.keys[slot] = id;
+      this.count++;
+    }
+    this.slots[slot * 2 + 1] = seq + 1;
+    if (typeof fingerprint === 'string' && !HEX_FINGERPRINT.test(fingerprint)) {
       this.otherFingerprints.set(id, fingerprint);
       return;
     }
@@ -74,23 +107,93 @@ export class CommitIndex {
     const chunkIndex = Math.floor(seq / CHUNK_SEQS);
     const chunk = (this.chunks[chunkIndex] ??= new Uint32Array(CHUNK_SEQS * WORDS));
     const at = (seq % CHUNK_SEQS) * WORDS;
-    for (let word = 0; word < WORDS; word++) chunk[at + word] = Number.parseInt(fingerprint.slice(word * 8, word * 8 + 8), 16);
+    if (typeof fingerprint === 'string') {
+      for (let word = 0; word < WORDS; word++) chunk[at + word] = Number.parseInt(fingerprint.slice(word * 8, word * 8 + 8), 16);
+    } else {
+      if (fingerprint.length !== FINGERPRINT_BYTES) throw new Error(`commit ${id}: a fingerprint is ${FINGERPRINT_BYTES} bytes, not ${fingerprint.length}`);
+      for (let word = 0, byte = 0; word < WORDS; word++, byte += 4) {
+        chunk[at + word] = ((fingerprint[byte]! << 24) | (fingerprint[byte + 1]! << 16) | (fingerprint[byte + 2]! << 8) | fingerprint[byte + 3]!) >>> 0;
+      }
+    }
   }
 
   delete(id: string): void {
-    this.seqById.delete(id);
+    let slot = this.slotOf(id);
+    if (slot < 0) return;
+    this.count--;
     if (this.otherFingerprints.size > 0) this.otherFingerprints.delete(id);
+    // Backward-shift deletion: pull later members of the probe run into the gap, so that
+    // lookups never meet tombstones.
+    const mask = this.keys.length - 1;
+    for (;;) {
+      this.slots[slot * 2 + 1] = 0;
+      this.keys[slot] = undefined;
+      let next = (slot + 1) & mask;
+      for (;;) {
+        if (this.slots[next * 2 + 1] === 0) return;
+        const home = this.slots[next * 2]! & mask;
+        // The entry at `next` may fill `slot` unless its home lies cyclically in (slot, next].
+        const stays = slot <= next ? home > slot && home <= next : home > slot || home <= next;
+        if (!stays) break;
+        next = (next + 1) & mask;
+      }
+      this.slots[slot * 2] = this.slots[next * 2]!;
+      this.slots[slot * 2 + 1] = this.slots[next * 2 + 1]!;
+      this.keys[slot] = this.keys[next];
+      slot = next;
+    }
   }
 
   clear(): void {
-    this.seqById.clear();
+    this.slots = new Uint32Array(INITIAL_CAPACITY * 2);
+    this.keys = new Array<string | undefined>(INITIAL_CAPACITY).fill(undefined);
+    this.count = 0;
     this.otherFingerprints.clear();
     this.chunks.length = 0;
   }
 
-  /** Every commit, in the order first seen (for the snapshot). */
-  *entries(): IterableIterator<[string, StoredCommit]> {
-    for (const [id, seq] of this.seqById) yield [id, { fingerprint: this.fingerprintAt(id, seq), seq }];
+  /** Every commit, by sequence number (for the snapshot). */
+  entries(): Array<[string, StoredCommit]> {
+    const all: Array<[string, StoredCommit]> = [];
+    for (let slot = 0; slot < this.keys.length; slot++) {
+      const seqPlusOne = this.slots[slot * 2 + 1]!;
+      if (seqPlusOne === 0) continue;
+      const id = this.keys[slot]!;
+      all.push([id, { fingerprint: this.fingerprintAt(id, seqPlusOne - 1), seq: seqPlusOne - 1 }]);
+    }
+    return all.sort((a, b) => a[1].seq - b[1].seq);
+  }
+
+  private slotOf(id: string): number {
+    return this.find(id, hashId(id));
+  }
+
+  private find(id: string, hash: number): number {
+    const mask = this.keys.length - 1;
+    for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
+      if (this.slots[slot * 2 + 1] === 0) return -1;
+      if (this.slots[slot * 2] === hash && this.keys[slot] === id) return slot;
+    }
+  }
+
+  private freeSlot(hash: number): number {
+    const mask = this.keys.length - 1;
+    let slot = hash & mask;
+    while (this.slots[slot * 2 + 1] !== 0) slot = (slot + 1) & mask;
+    return slot;
+  }
+
+  private grow(): void {
+    const { slots, keys } = this;
+    this.slots = new Uint32Array(slots.length * 2);
+    this.keys = new Array<string | undefined>(keys.length * 2).fill(undefined);
+    for (let old = 0; old < keys.length; old++) {
+      if (slots[old * 2 + 1] === 0) continue;
+      const slot = this.freeSlot(slots[old * 2]!);
+      this.slots[slot * 2] = slots[old * 2]!;
+      this.slots[slot * 2 + 1] = slots[old * 2 + 1]!;
+      this.keys[slot] = keys[old];
+    }
   }
 
   private fingerprintAt(id: string, seq: number): string {
@@ -102,4 +205,16 @@ export class CommitIndex {
     for (let word = 0; word < WORDS; word++) hex += chunk[at + word]!.toString(16).padStart(8, '0');
     return hex;
   }
+}
+
+/** FNV-1a over the id's UTF-16 code units, then MurmurHash3's finaliser to spread the bits. */
+function hashId(id: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < id.length; i++) hash = Math.imul(hash ^ id.charCodeAt(i), 0x01000193);
+  hash ^= hash >>> 16;
+  hash = Math.imul(hash, 0x85ebca6b);
+  hash ^= hash >>> 13;
+  hash = Math.imul(hash, 0xc2b2ae35);
+  hash ^= hash >>> 16;
+  return hash >>> 0;
 }

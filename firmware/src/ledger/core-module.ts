@@ -1,6 +1,6 @@
 import { listTransfer, loadHistories, saveHistories, type SavedHistories } from './account-history.js';
-import type { ApplyContext, LedgerModule } from './module.js';
-import { CORE_MODULE, type CoreState } from './core-state.js';
+import type { ApplyContext, LedgerModule, Undo } from './module.js';
+import { CORE_MODULE, type Account, type CoreState } from './core-state.js';
 import {
   LedgerError,
   isClubAccount,
@@ -132,74 +132,65 @@ function shared(word: string): string {
 }
 
 /**
- * Checks that an account may move (its member or card must be known) and returns the one copy
- * of its id string that the account's listed transfers share. An account with listed
- * transfers passed these checks when it first moved, and members and cards are never deleted,
- * so its owner is not looked up again: with a million members that lookup is a cache miss.
+ * The account a transfer moves, opened on its first transfer (after checking that its member
+ * or card is known). An open account passed these checks when it first moved, and members and
+ * cards are never deleted, so its owner is not looked up again: with a million members every
+ * lookup is a cache miss.
  */
-function resolveAccount(state: CoreState, raw: AccountId): AccountId {
-  const last = state.transfersByAccount.get(raw)?.at(-1);
-  if (last) return last.debit === raw ? last.debit : last.credit;
+function openAccount(state: CoreState, raw: AccountId, undo: Undo): Account {
+  const existing = state.accounts.get(raw);
+  if (existing) return existing;
   check(typeof raw === 'string' && ACCOUNT_PATTERN.test(raw), `account "${String(raw)}" is not a valid account id`);
-  if (isClubAccount(raw)) return shared(raw);
+  const club = isClubAccount(raw);
   if (raw.startsWith('member:')) member(state, raw.slice(7, raw.lastIndexOf(':')));
-  else if (!state.cards.has(raw.slice(5, raw.lastIndexOf(':')))) throw new LedgerError('UNKNOWN_CARD', 'no such card', { account: raw });
-  return raw;
+  else if (!club && !state.cards.has(raw.slice(5, raw.lastIndexOf(':')))) throw new LedgerError('UNKNOWN_CARD', 'no such card', { account: raw });
+  const account: Account = { id: club ? shared(raw) : raw, club, balance: 0, recent: [], carried: 0 };
+  undo.set(state.accounts, account.id, account);
+  return account;
 }
 
-/** The copy of an account id that its listed transfers hold, if it has any. */
-function accountIdString(state: CoreState, account: AccountId): AccountId {
-  const last = state.transfersByAccount.get(account)?.at(-1);
-  if (!last) return isClubAccount(account) ? shared(account) : account;
-  return last.debit === account ? last.debit : last.credit;
-}
-
-/** Sets a balance; undone by putting back what it was (absent stays absent). */
-function setBalance(state: CoreState, account: AccountId, before: number | undefined, after: number, ctx: ApplyContext): void {
-  state.balances.set(account, after);
-  ctx.undo.onUndo(() => {
-    if (before === undefined) state.balances.delete(account);
-    else state.balances.set(account, before);
-  });
-}
+const REASON = /^[a-z][a-z0-9-]{0,39}$/;
 
 function transfer(state: CoreState, raw: Op, ctx: ApplyContext): { transferId: string; debitBalance: number; creditBalance: number } {
   const op = raw as unknown as TransferOp;
-  check(Number.isSafeInteger(op.amount) && op.amount > 0, 'amount must be a positive whole number');
+  const amount = op.amount;
+  check(Number.isSafeInteger(amount) && amount > 0, 'amount must be a positive whole number');
   check(op.unit === 'points' || op.unit === 'rial', 'unit must be points or rial');
-  check(typeof op.reason === 'string' && /^[a-z][a-z0-9-]{0,39}$/.test(op.reason), 'reason must be a short lower-case word');
+  check(typeof op.reason === 'string' && REASON.test(op.reason), 'reason must be a short lower-case word');
   check(op.debit !== op.credit, 'debit and credit must be different accounts');
   if (op.memo !== undefined) check(typeof op.memo === 'string' && op.memo.length <= 200, 'memo must be at most 200 characters');
   if (op.ref !== undefined) check(typeof op.ref === 'object' && op.ref !== null && Object.values(op.ref).every((v) => typeof v === 'string'), 'ref must map names to strings');
-  const debit = resolveAccount(state, op.debit);
-  const credit = resolveAccount(state, op.credit);
-  const debitBefore = state.balances.get(debit);
-  const debitBalance = (debitBefore ?? 0) - op.amount;
-  if (debitBalance < 0 && !isClubAccount(debit)) {
-    throw new LedgerError('INSUFFICIENT_BALANCE', `balance ${debitBefore ?? 0} is less than ${op.amount}`, {
-      account: debit,
-      balance: debitBefore ?? 0,
-      amount: op.amount,
-    });
+  const debit = openAccount(state, op.debit, ctx.undo);
+  const credit = openAccount(state, op.credit, ctx.undo);
+  const debitBefore = debit.balance;
+  const creditBefore = credit.balance;
+  const debitBalance = debitBefore - amount;
+  if (debitBalance < 0 && !debit.club) {
+    throw new LedgerError('INSUFFICIENT_BALANCE', `balance ${debitBefore} is less than ${amount}`, { account: debit.id, balance: debitBefore, amount });
   }
-  const creditBefore = state.balances.get(credit);
-  const creditBalance = (creditBefore ?? 0) + op.amount;
+  const creditBalance = creditBefore + amount;
   const record: Transfer = {
     id: `${ctx.commitId}#${ctx.index}`,
-    debit,
-    credit,
-    amount: op.amount,
+    debit: debit.id,
+    credit: credit.id,
+    amount,
     unit: op.unit === 'points' ? 'points' : 'rial',
     reason: shared(op.reason),
     at: ctx.at,
-    ...(op.memo !== undefined && { memo: op.memo }),
-    ...(op.ref !== undefined && { ref: { ...op.ref } }),
   };
-  setBalance(state, debit, debitBefore, debitBalance, ctx);
-  setBalance(state, credit, creditBefore, creditBalance, ctx);
+  if (op.memo !== undefined) record.memo = op.memo;
+  if (op.ref !== undefined) record.ref = { ...op.ref };
+  debit.balance = debitBalance;
+  credit.balance = creditBalance;
+  if (ctx.undo.recording) {
+    ctx.undo.onUndo(() => {
+      debit.balance = debitBefore;
+      credit.balance = creditBefore;
+    });
+  }
   ctx.posted(record);
-  listTransfer(state, debit, record, ctx.undo);
-  listTransfer(state, credit, record, ctx.undo);
+  listTransfer(debit, record, ctx.undo);
+  listTransfer(credit, record, ctx.undo);
   return { transferId: record.id, debitBalance, creditBalance };
 }
 
@@ -216,9 +207,7 @@ export const coreModule: LedgerModule<CoreState> = {
     memberByPhone: new Map(),
     cards: new Map(),
     cardsByMember: new Map(),
-    balances: new Map(),
-    transfersByAccount: new Map(),
-    carriedByAccount: new Map(),
+    accounts: new Map(),
   }),
   handlers: {
     'member.create': createMember,
@@ -228,10 +217,12 @@ export const coreModule: LedgerModule<CoreState> = {
     transfer,
   },
   toSnapshot(state): CoreSnapshot {
+    const balances: Array<[AccountId, number]> = [];
+    for (const account of state.accounts.values()) balances.push([account.id, account.balance]);
     return {
       members: [...state.members.values()],
       cards: [...state.cards.values()],
-      balances: [...state.balances.entries()],
+      balances,
       ...saveHistories(state),
     };
   },
@@ -250,15 +241,24 @@ export const coreModule: LedgerModule<CoreState> = {
       state.cards.set(card.id, card);
       state.cardsByMember.set(card.memberId, [...(state.cardsByMember.get(card.memberId) ?? []), card.id]);
     }
-    loadHistories(state, snapshot);
-    for (const transfers of state.transfersByAccount.values()) {
-      for (const transfer of transfers) {
+    const accountFor = (raw: AccountId): Account => {
+      let account = state.accounts.get(raw);
+      if (!account) {
+        const club = isClubAccount(raw);
+        account = { id: club ? shared(raw) : raw, club, balance: 0, recent: [], carried: 0 };
+        state.accounts.set(account.id, account);
+      }
+      return account;
+    };
+    for (const [id, balance] of snapshot.balances) accountFor(id).balance = balance;
+    loadHistories(snapshot, accountFor);
+    for (const account of state.accounts.values()) {
+      for (const transfer of account.recent) {
         transfer.reason = shared(transfer.reason);
         if (isClubAccount(transfer.debit)) transfer.debit = shared(transfer.debit);
         if (isClubAccount(transfer.credit)) transfer.credit = shared(transfer.credit);
       }
     }
-    for (const [account, balance] of snapshot.balances) state.balances.set(accountIdString(state, account), balance);
     return state;
   },
 };

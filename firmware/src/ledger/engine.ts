@@ -1,4 +1,4 @@
-import { CommitIndex, type StoredCommit } from './commit-index.js';
+import { CommitIndex, type Fingerprint, type StoredCommit } from './commit-index.js';
 import type { ApplyContext, LedgerModule, OpHandler } from './module.js';
 import { NoUndo, Undo } from './module.js';
 import { LedgerError, type CommitRecord, type Op, type Transfer } from './types.js';
@@ -43,12 +43,13 @@ export class LedgerEngine {
    * Applies a commit's operations in order. On success returns the results and the undo log
    * (kept until the record is durable); on refusal rolls back and rethrows.
    */
-  apply(record: CommitRecord, seq: number, fingerprint: string, replaying = false): { results: unknown[]; undo: Undo; postings: Transfer[] } {
+  apply(record: CommitRecord, seq: number, fingerprint: Fingerprint, replaying = false): { results: unknown[]; undo: Undo; postings: Transfer[] } {
     const undo = replaying ? new NoUndo() : new Undo();
     const postings: Transfer[] = [];
     try {
       const results = record.ops.map((op, index) => this.applyOne(op, record, index, undo, 0, postings));
-      this.remember(record.id, fingerprint, seq, undo);
+      if (replaying) this.commits.set(record.id, fingerprint, seq);
+      else this.remember(record.id, fingerprint, seq, undo);
       return { results, undo, postings };
     } catch (error) {
       undo.rollback();
@@ -56,7 +57,7 @@ export class LedgerEngine {
     }
   }
 
-  private remember(id: string, fingerprint: string, seq: number, undo: Undo): void {
+  private remember(id: string, fingerprint: Fingerprint, seq: number, undo: Undo): void {
     const previous = this.commits.get(id);
     this.commits.set(id, fingerprint, seq);
     undo.onUndo(() => {

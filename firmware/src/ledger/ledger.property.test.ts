@@ -4,6 +4,7 @@ import { Ledger } from './ledger.js';
 import { ManualClock } from './clock.js';
 import { createLogger } from '../log/logger.js';
 import { clubAccount, memberAccount, type CommitRequest, type CommitResult } from './types.js';
+import { balances } from './core-state.js';
 import { CrashFileSystem } from '../../../tests/support/crash-file-system.js';
 import { expectBooksBalance } from '../../../tests/ledger/invariants.js';
 
@@ -110,10 +111,10 @@ describe('ledger invariants (model-based)', () => {
         }
         for (const [account, balance] of model.balances) expect(ledger.balance(account)).toBe(balance);
         expectBooksBalance(ledger);
-        const live = new Map(ledger.core.balances);
+        const live = balances(ledger.core);
         await ledger.close();
         const replayed = await open();
-        expect(new Map(replayed.core.balances)).toEqual(live);
+        expect(balances(replayed.core)).toEqual(live);
         expect(replayed.lastSeq).toBe(model.requests.length);
         await replayed.close();
       }),

@@ -33,7 +33,7 @@ describe('Ledger', () => {
     await ledger.commit({ id: 'c1', actor, ops: [enrol('m1', '09120000001'), earn('m1', 10)] });
     await expect(ledger.commit({ id: 'c2', actor, ops: [earn('m1', 5), redeem('m1', 100)] })).rejects.toMatchObject({ code: 'INSUFFICIENT_BALANCE' });
     expect(ledger.balance(memberAccount('m1'))).toBe(10);
-    expect(ledger.core.transfersByAccount.get(memberAccount('m1'))).toHaveLength(1);
+    expect(ledger.core.accounts.get(memberAccount('m1'))?.recent).toHaveLength(1);
     expect(ledger.lastSeq).toBe(1);
   });
 

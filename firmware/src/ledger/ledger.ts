@@ -4,7 +4,7 @@ import { createLogger } from '../log/logger.js';
 import { canonicalJson, fingerprintOf } from './canonical.js';
 import { SystemClock, type Clock } from './clock.js';
 import { coreModule } from './core-module.js';
-import { CORE_MODULE, type CoreState } from './core-state.js';
+import { balanceOf, CORE_MODULE, type CoreState } from './core-state.js';
 import { LedgerEngine } from './engine.js';
 import type { FileSystem } from './fs/file-system.js';
 import { NodeFileSystem } from './fs/node-file-system.js';
@@ -81,8 +81,17 @@ export class Ledger {
   private durableHash!: Buffer;
   private snapshotSeq = 0;
   private recordsSinceSnapshot = 0;
+  /**
+   * Commits applied but not yet durable, in sequence order: those waiting for the writer
+   * (`queue`) and the batch it is writing. Both are plain arrays replaced whole, never a
+   * long-lived Map keyed by commit id: V8 leaves a Map's abandoned hash tables in the old
+   * generation until a full collection, and every scavenge until then keeps the young
+   * records they point to alive and promotes them. With a Map here, a commit's whole working
+   * set (record, frame, undo log) reached the old generation, which at a million members
+   * made full collections of a gigabyte heap part of every transfer's cost.
+   */
   private queue: Pending[] = [];
-  private readonly pendingById = new Map<string, Pending>();
+  private writingBatch: Pending[] = [];
   /**
    * Results of the most recent commits, oldest first, for a caller retrying a request. Older
    * results are read back from the journal record; every id stays known forever.
@@ -175,7 +184,7 @@ export class Ledger {
   }
 
   balance(account: AccountId): number {
-    return this.core.balances.get(account) ?? 0;
+    return balanceOf(this.core, account);
   }
 
   /** The sequence number of the last acknowledged (durable) record. */
@@ -185,7 +194,7 @@ export class Ledger {
 
   /** How the journal is doing, for /healthz and `bashgah status`. */
   health(): { state: 'ok' | 'failing'; detail: string; lastSeq: number; snapshotSeq: number; inFlight: number } {
-    const inFlight = this.queue.length + this.pendingById.size;
+    const inFlight = this.nextSeq - 1 - this.durableSeq;
     if (this.failure) return { state: 'failing', detail: this.failure.message, lastSeq: this.durableSeq, snapshotSeq: this.snapshotSeq, inFlight };
     if (this.closed) return { state: 'failing', detail: 'the ledger is closed', lastSeq: this.durableSeq, snapshotSeq: this.snapshotSeq, inFlight };
     return { state: 'ok', detail: `last record ${this.durableSeq}, snapshot at ${this.snapshotSeq}`, lastSeq: this.durableSeq, snapshotSeq: this.snapshotSeq, inFlight };
@@ -193,7 +202,8 @@ export class Ledger {
 
   /** Whether a commit id has been acknowledged. */
   hasCommitted(id: string): boolean {
-    return this.engine.commits.has(id) && !this.pendingById.has(id);
+    const seq = this.engine.commits.seqOf(id);
+    return seq !== undefined && seq <= this.durableSeq;
   }
 
   onCommit(listener: (entry: CommittedEntry) => void): () => void {
@@ -244,7 +254,7 @@ export class Ledger {
       if (!this.engine.commits.sameFingerprint(request.id, fingerprint)) {
         throw new LedgerError('IDEMPOTENCY_CONFLICT', `commit id "${request.id}" was already used for different operations`, { id: request.id });
       }
-      const pending = this.pendingById.get(request.id);
+      const pending = this.inFlight(previousSeq);
       if (pending) return pending.promise.then((result) => ({ ...result, replayed: true }));
       return this.replay(request.id, previousSeq);
     }
@@ -270,7 +280,6 @@ export class Ledger {
     this.nextSeq = seq + 1;
     this.lastHash = hash;
     this.queue.push(pending);
-    this.pendingById.set(record.id, pending);
     if (!this.writerActive) {
       this.writerActive = true;
       this.writing = this.writeLoop();
@@ -287,7 +296,8 @@ export class Ledger {
       this.writerActive = false;
       this.failure = new LedgerError('STORAGE_FAILED', `the journal writer stopped: ${(error as Error).message}`);
       this.logger.fatal({ err: error }, 'ledger: journal writer stopped');
-      for (const pending of this.queue.splice(0)) pending.reject(this.failure);
+      for (const pending of [...this.writingBatch, ...this.queue.splice(0)]) pending.reject(this.failure);
+      this.writingBatch = [];
     }
   }
 
@@ -299,7 +309,10 @@ export class Ledger {
         this.writerActive = false;
         return;
       }
-      const batch = this.queue.splice(0, MAX_BATCH_RECORDS);
+      let batch = this.queue;
+      if (batch.length <= MAX_BATCH_RECORDS) this.queue = [];
+      else batch = this.queue.splice(0, MAX_BATCH_RECORDS);
+      this.writingBatch = batch;
       const sizeBefore = this.journal.size;
       try {
         await this.journal.appendDurably(Buffer.concat(batch.map((p) => p.frame)));
@@ -307,6 +320,7 @@ export class Ledger {
         await this.failPending(batch, sizeBefore, error as NodeJS.ErrnoException);
         continue;
       }
+      this.writingBatch = [];
       this.acknowledge(batch, sizeBefore);
       if (this.recordsSinceSnapshot >= this.options.snapshotEveryRecords && !this.holding) this.holding = true;
       if (this.holding && this.queue.length === 0) await this.cutSnapshot();
@@ -320,8 +334,8 @@ export class Ledger {
     this.durableHash = last.hash;
     this.recordsSinceSnapshot += batch.length;
     for (const pending of batch) {
-      this.pendingById.delete(pending.record.id);
-      this.recentResults.remember(pending.record.id, { seq: pending.seq, at: pending.record.at, results: pending.result.results });
+      // The result object the caller gets is the one kept: nothing new per commit.
+      this.recentResults.remember(pending.record.id, pending.result);
       pending.resolve(pending.result);
       // Hex hashes cost two strings per commit: only made when someone listens.
       if (this.listeners.size === 0) continue;
@@ -347,14 +361,15 @@ export class Ledger {
    * newest first, and refused; the partial write is cut off so the journal stays readable.
    */
   private async failPending(batch: Pending[], sizeBefore: number, error: NodeJS.ErrnoException): Promise<void> {
-    const all = [...batch, ...this.queue.splice(0)];
+    const all = [...batch, ...this.queue];
+    this.queue = [];
+    this.writingBatch = [];
     for (const pending of [...all].reverse()) pending.undo.rollback();
     this.nextSeq = this.durableSeq + 1;
     this.lastHash = this.durableHash;
     const reason = error.code === 'ENOSPC' ? 'the disk is full' : `the disk refused the write (${error.code ?? error.message})`;
     const refusal = new LedgerError('STORAGE_FAILED', `not saved: ${reason}; nothing was changed`, { errno: error.code });
     for (const pending of all) {
-      this.pendingById.delete(pending.record.id);
       pending.reject(refusal);
     }
     this.logger.error({ errno: error.code, refused: all.length }, `ledger: ${reason}; ${all.length} commit(s) refused`);
@@ -368,9 +383,19 @@ export class Ledger {
     }
   }
 
+  /** The commit with this sequence number if it is applied but not yet durable. */
+  private inFlight(seq: number): Pending | undefined {
+    if (seq <= this.durableSeq) return undefined;
+    for (const list of [this.writingBatch, this.queue]) {
+      const first = list[0];
+      if (first !== undefined && seq >= first.seq && seq <= first.seq + list.length - 1) return list[seq - first.seq];
+    }
+    return undefined;
+  }
+
   /** The first answer to a repeated request: from memory if recent, else from its record. */
   private async replay(id: string, seq: number): Promise<CommitResult> {
-    const recent = this.recentResults.get(id);
+    const recent = this.recentResults.get(id, seq);
     if (recent) return { id, seq, at: recent.at, results: recent.results, replayed: true };
     const [entry] = await this.readRecords(seq - 1, 1).catch((error: unknown) => {
       if ((error as LedgerError).code === 'RECORD_COMPACTED') return [];
@@ -405,7 +430,7 @@ export class Ledger {
       takenAt: this.clock.now(),
       modules: this.engine.toSnapshot(),
       commits: [...this.engine.commits.entries()],
-      recent: this.recentResults.entries(),
+      recent: this.recentResults.entries().map(([id, { seq, at, results }]) => [id, { seq, at, results }]),
     };
     this.snapshotDb.data = data;
     const written = this.snapshotDb.write(); // serialises synchronously, before any await

@@ -36,6 +36,11 @@ export class Undo {
   get size(): number {
     return this.steps.length;
   }
+
+  /** False while replaying: a handler may then skip building undo steps nobody will run. */
+  get recording(): boolean {
+    return true;
+  }
 }
 
 /**
@@ -55,6 +60,10 @@ export class NoUndo extends Undo {
 
   override rollback(): void {
     throw new Error('a replayed record cannot be undone');
+  }
+
+  override get recording(): boolean {
+    return false;
   }
 }
 

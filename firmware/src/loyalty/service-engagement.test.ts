@@ -132,7 +132,7 @@ describe('lottery', () => {
     expect(verifyLottery(lottery)).toBe(true);
     expect(verifyLottery({ ...lottery, winners: [...lottery.winners!].reverse() })).toBe(false);
     const pointsWinner = winners[1]!.memberId;
-    expect(f.ledger.core.transfersByAccount.get(memberAccount(pointsWinner))!.some((t) => t.reason === 'lottery-prize' && t.amount === 200)).toBe(true);
+    expect(f.ledger.core.accounts.get(memberAccount(pointsWinner))!.recent.some((t) => t.reason === 'lottery-prize' && t.amount === 200)).toBe(true);
     await expect(f.service.engagement.cancelLottery({ lotteryId: 'yalda-1404', actor: staff })).rejects.toMatchObject({ code: 'LOTTERY_DRAWN' });
     // A second lottery whose seed was lost: cancelled, every ticket refunded.
     const lost = await f.service.engagement.openLottery({ lotteryId: 'nowruz-1405', title: 'قرعه‌کشی نوروز', closesAtMs: f.clock.atMs + DAY_MS, prizes: [{ title: 'سکه' }], actor: staff });

@@ -180,7 +180,7 @@ describe('LoyaltyService: expiry after the kiosk was off', () => {
       expect(f.ledger.lastSeq).toBe(seq); // nothing due: nothing journaled
       expect(f.ledger.balance(memberAccount('m1'))).toBe(0);
       expect(f.ledger.balance('club:expired')).toBe(120);
-      const expiries = f.ledger.core.transfersByAccount.get(memberAccount('m1'))!.filter((t) => t.reason === 'expire');
+      const expiries = f.ledger.core.accounts.get(memberAccount('m1'))!.recent.filter((t) => t.reason === 'expire');
       expect(expiries.map((t) => t.amount)).toEqual([70, 50]);
     } finally {
       await f.close();

@@ -1,5 +1,5 @@
 import type { ApplyContext, LedgerModule } from '../../ledger/module.js';
-import { CORE_MODULE, type CoreState } from '../../ledger/core-state.js';
+import { balanceOf, CORE_MODULE, type CoreState } from '../../ledger/core-state.js';
 import { check, isSafeId } from '../../ledger/validate.js';
 import { LedgerError, memberAccount, type Op } from '../../ledger/types.js';
 import { DIRECTIVE_REFUSE_OP, MEMBER_MERGE_OP, directiveCommitId } from '../../../../sync/protocol/directives.js';
@@ -55,7 +55,7 @@ function mergeMembers(state: HqState, op: Op, ctx: ApplyContext): { survivorMemb
   }
   const moved: Record<string, number> = {};
   for (const { purpose, unit } of MOVING_BALANCES) {
-    const amount = core.balances.get(memberAccount(mergedMemberId, purpose)) ?? 0;
+    const amount = balanceOf(core, memberAccount(mergedMemberId, purpose));
     if (amount <= 0) continue;
     ctx.applyNested({
       op: 'transfer',

@@ -6,6 +6,7 @@ import { voucherCodeFromBytes } from '../vouchers/code.js';
 import { lotTotal } from '../expiry/lots.js';
 import { localMoment } from '../calendar/local-time.js';
 import type { Op } from '../../ledger/types.js';
+import { balances } from '../../ledger/core-state.js';
 
 /**
  * Random sequences of everything a store does, applied through the real ledger engine with
@@ -171,7 +172,7 @@ function run(harness: EngineHarness, step: Action, receipts: string[], codes: st
 function checkInvariants(harness: EngineHarness): void {
   let points = 0;
   let rial = 0;
-  for (const [account, balance] of harness.core.balances) {
+  for (const [account, balance] of balances(harness.core)) {
     if (RIAL_ACCOUNT.test(account)) rial += balance;
     else points += balance;
     if (!account.startsWith('club:')) expect(balance).toBeGreaterThanOrEqual(0);

@@ -1,5 +1,5 @@
 import type { ApplyContext } from '../../ledger/module.js';
-import type { CoreState } from '../../ledger/core-state.js';
+import { balanceOf as coreBalanceOf, type CoreState } from '../../ledger/core-state.js';
 import { LedgerError, clubAccount, memberAccount, type Member } from '../../ledger/types.js';
 import type { LoyaltyRules } from '../config.js';
 import { addMonthsMs } from '../calendar/local-time.js';
@@ -34,7 +34,7 @@ export function putLoyalty(state: LoyaltyState, ctx: ApplyContext, memberId: str
   ctx.undo.set(state.members, memberId, next);
 }
 
-export const balanceOf = (ctx: ApplyContext, account: string): number => ctx.slice<CoreState>('core').balances.get(account) ?? 0;
+export const balanceOf = (ctx: ApplyContext, account: string): number => coreBalanceOf(ctx.slice<CoreState>('core'), account);
 
 /** Posts one transfer in this commit; returns its id, or undefined for a zero amount. */
 export function post(ctx: ApplyContext, debit: string, credit: string, amount: number, reason: string, ref: Record<string, string>, unit: 'points' | 'rial' = 'points'): string | undefined {

@@ -1,4 +1,4 @@
-import type { CoreState } from '../../ledger/core-state.js';
+import { balanceOf as coreBalanceOf, type CoreState } from '../../ledger/core-state.js';
 import { memberAccount } from '../../ledger/types.js';
 import type { LoyaltyRules, Reward } from '../config.js';
 import { nextExpiring } from '../expiry/lots.js';
@@ -35,7 +35,7 @@ export function memberSummary(rules: LoyaltyRules, state: LoyaltyState, core: Co
   const member = core.members.get(memberId);
   if (!member) return undefined;
   const loyalty = state.members.get(memberId) ?? emptyMemberLoyalty();
-  const balanceOf = (account: string) => core.balances.get(account) ?? 0;
+  const balanceOf = (account: string) => coreBalanceOf(core, account);
   const matured = loyalty.pending.filter((entry) => entry.releaseAtMs <= nowMs).reduce((sum, entry) => sum + entry.points, 0);
   const stillPending = balanceOf(memberAccount(memberId, 'pending')) - matured;
   const maturedSpendable = matured - Math.min(loyalty.owedPoints, matured);

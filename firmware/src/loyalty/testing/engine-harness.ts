@@ -1,6 +1,6 @@
 import { contentHash } from '../../ledger/canonical.js';
 import { coreModule } from '../../ledger/core-module.js';
-import type { CoreState } from '../../ledger/core-state.js';
+import { balanceOf, type CoreState } from '../../ledger/core-state.js';
 import { LedgerEngine } from '../../ledger/engine.js';
 import type { LedgerModule } from '../../ledger/module.js';
 import type { Actor, Op } from '../../ledger/types.js';
@@ -49,13 +49,13 @@ export class EngineHarness {
   }
 
   balance(account: string): number {
-    return this.core.balances.get(account) ?? 0;
+    return balanceOf(this.core, account);
   }
 
   /** Sum over all accounts of one unit's balances (accounts are tagged by unit in their transfers). */
   total(): number {
     let sum = 0;
-    for (const value of this.core.balances.values()) sum += value;
+    for (const account of this.core.accounts.values()) sum += account.balance;
     return sum;
   }
 }
