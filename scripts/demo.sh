@@ -4,4 +4,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 npm run --silent build
-exec node dist/firmware/src/cli/main.js demo "$@"
+# The same V8 flags as the kiosk service (systemd/bashgah.service).
+exec node --max-semi-space-size=32 dist/firmware/src/cli/main.js demo "$@"

@@ -39,7 +39,7 @@ function writeJournals(compactDir: string, jsonDir: string, records: number): { 
       : earnOps[member]!;
     const fingerprint = enrol ? fingerprintOf(canonical) : fingerprints[member]!;
     const record: CommitRecord = { id: `r${seq}`, actor: { kind: 'pos', id: 'bench' }, at: { atMs: at + seq, clockSynced: true }, ops: JSON.parse(canonical) as Op[], fingerprint };
-    const { results, postings } = engine.apply(record, seq, fingerprint, true);
+    const { results, postings } = engine.apply(record, seq, fingerprint);
     record.results = results;
     if (postings.length > 0) record.postings = postings.map(({ at: _at, ...posting }) => posting);
     const a = encodeFrame(seq, compactHash, encodeRecord(record));
@@ -60,7 +60,7 @@ function writeJournals(compactDir: string, jsonDir: string, records: number): { 
 
 function open(dir: string, mode: OpenMode, records: number): OpenResult {
   const script = fileURLToPath(new URL('./ledger-open.js', import.meta.url));
-  const output = execFileSync(process.execPath, [script, dir, mode], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  const output = execFileSync(process.execPath, [...process.execArgv, script, dir, mode], { encoding: 'utf8', maxBuffer: 1 << 20 });
   const result = JSON.parse(output) as OpenResult;
   if (result.lastSeq !== records) throw new Error(`recovered ${result.lastSeq} of ${records} records`);
   return result;

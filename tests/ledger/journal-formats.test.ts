@@ -37,7 +37,7 @@ async function mixedJournal(ledgerDir: string): Promise<{ file: string; offsets:
     const ops: Op[] = seq === 1 ? [{ memberId: 'm1', name: 'Reza', op: 'member.create', phone: '09121111111', smsConsent: true, storeId: 's1' }] : earn(seq);
     const fingerprint = fingerprintOf(canonicalJson(ops));
     const record: CommitRecord = { id: `old${seq}`, actor, at: { atMs: 1_700_000_000_000 + seq, clockSynced: true }, ops, fingerprint };
-    const { results, postings } = engine.apply(record, seq, fingerprint, true);
+    const { results, postings } = engine.apply(record, seq, fingerprint);
     record.results = results;
     record.postings = postings.map(({ at: _at, ...posting }) => posting);
     const { frame, hash } = encodeFrame(seq, previous, encodeRecordJson(record));

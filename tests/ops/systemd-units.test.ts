@@ -96,6 +96,15 @@ describe('systemd units', () => {
     expect(d.get('DeviceAllow')?.length).toBeGreaterThanOrEqual(5);
   });
 
+  it('bashgah.service runs Node with the V8 flags the ledger benchmark and the demo measure with', () => {
+    const exec = directives('bashgah.service').get('ExecStart')?.at(-1) ?? '';
+    const serviceFlags = /^\/usr\/bin\/node((?: --[a-z-]+=\S+)*) \S+\/cli\/main\.js start$/.exec(exec)?.[1]?.trim();
+    expect(serviceFlags).toMatch(/^--max-semi-space-size=\d+$/);
+    const scripts = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { scripts: Record<string, string> }).scripts;
+    expect(scripts.bench).toContain(`node ${serviceFlags} dist/scripts/bench/ledger.js`);
+    expect(readFileSync(new URL('../../scripts/demo.sh', import.meta.url), 'utf8')).toContain(`exec node ${serviceFlags} dist/firmware/src/cli/main.js demo`);
+  });
+
   it('the kiosk browser: cage + chromium kiosk flags, restarted, after the service is ready', () => {
     const d = directives('bashgah-kiosk.service');
     const exec = d.get('ExecStart')?.[0] ?? '';

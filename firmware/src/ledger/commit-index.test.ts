@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CommitIndex } from './commit-index.js';
 import { fingerprintOf } from './canonical.js';
@@ -33,6 +34,53 @@ describe('CommitIndex', () => {
     index.delete('c1');
     expect(index.has('c1')).toBe(false);
     expect(index.size).toBe(3);
+  });
+});
+
+describe('CommitIndex against a Map', () => {
+  it('agrees with a Map through any mix of sets (new and moved ids), deletes and growth', () => {
+    const ids = fc.oneof(fc.integer({ min: 0, max: 3000 }).map((n) => `c${n}`), fc.string({ maxLength: 6 }));
+    const step = fc.oneof(
+      fc.record({ kind: fc.constant('set' as const), id: ids, fp: fc.integer({ min: 0, max: 1_000_000 }) }),
+      fc.record({ kind: fc.constant('delete' as const), id: ids }),
+    );
+    fc.assert(
+      fc.property(fc.array(step, { maxLength: 3000 }), (steps) => {
+        const index = new CommitIndex();
+        const model = new Map<string, { fingerprint: string; seq: number }>();
+        // As in a ledger, a sequence number belongs to one live commit (fingerprints are kept by it).
+        for (const [seq, s] of steps.entries()) {
+          if (s.kind === 'set') {
+            const fingerprint = s.fp.toString(16).padStart(32, '0');
+            index.set(s.id, fingerprint, seq);
+            model.set(s.id, { fingerprint, seq });
+          } else {
+            index.delete(s.id);
+            model.delete(s.id);
+          }
+        }
+        expect(index.size).toBe(model.size);
+        for (const [id, stored] of model) {
+          expect(index.seqOf(id)).toBe(stored.seq);
+          expect(index.sameFingerprint(id, stored.fingerprint)).toBe(true);
+        }
+        expect(index.has('never-set')).toBe(false);
+        const byId = new Map(index.entries());
+        expect(byId.size).toBe(model.size);
+        for (const [id, stored] of model) expect(byId.get(id)?.seq).toBe(stored.seq);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('takes the fingerprint as its 16 bytes as well as its 32 hex digits', () => {
+    const index = new CommitIndex();
+    const hex = fingerprintOf('x');
+    index.set('bytes', Buffer.from(hex, 'hex'), 5);
+    expect(index.sameFingerprint('bytes', hex)).toBe(true);
+    expect(index.get('bytes')).toEqual({ fingerprint: hex, seq: 5 });
+    expect(() => index.set('short', new Uint8Array(15), 6)).toThrow(/16 bytes/);
+    expect(index.has('short')).toBe(false);
   });
 });
 

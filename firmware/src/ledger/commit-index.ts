@@ -19,6 +19,7 @@ const FINGERPRINT_BYTES = 16;
 /** The table doubles when it is this full: linear probing stays short below it. */
 const MAX_LOAD = 0.7;
 const INITIAL_CAPACITY = 1024;
+const SLOT_WORDS = 3;
 /** Sequence numbers are held as u32 (plus one, so that 0 marks an empty slot). */
 const MAX_SEQ = 0xffff_fffe;
 
@@ -26,11 +27,14 @@ const MAX_SEQ = 0xffff_fffe;
  * Every commit id ever seen, kept forever, compactly and out of the garbage collector's way:
  * a million of these live in memory, and a new id is looked up on every commit.
  *
- * An open-addressing hash table over a typed array: per slot the id's 32-bit hash and its
- * sequence number side by side, plus the id string itself in a parallel array. A lookup walks the hashes
- * (adjacent words, one cache line for several probes) and reads an id string only when its
- * hash matches, so a new id usually costs one memory access, where a Map with a million
- * string keys costs several (bucket, entry, key string) scattered over the heap. The 128-bit
+ * An open-addressing hash table over a typed array: per slot the id's 32-bit hash, its
+ * sequence number and where its string is, side by side; the id strings themselves are in
+ * an array in the order they came. A lookup walks the hashes (adjacent words, one cache line
+ * for several probes) and reads an id string only when its hash matches, so a new id usually
+ * costs one memory access, where a Map with a million string keys costs several (bucket,
+ * entry, key string) scattered over the heap. And a new id's string is appended where the
+ * last one went, not stored at its hash's random slot: a young string hung from a random
+ * place in a large old array is a scattered pointer for every young-generation collection. The 128-bit
  * fingerprint is kept as four 32-bit words in typed-array chunks indexed by sequence number.
  * A fingerprint that is not 32 hex digits (an old or hand-made record) is kept as a string
  * beside, exactly as given.
@@ -39,9 +43,11 @@ const MAX_SEQ = 0xffff_fffe;
  * the next, which overwrites the words.
  */
 export class CommitIndex {
-  /** Per slot two words: the id's hash, and its sequence number + 1 (0: an empty slot). */
-  private slots = new Uint32Array(INITIAL_CAPACITY * 2);
-  private keys: Array<string | undefined> = new Array<string | undefined>(INITIAL_CAPACITY).fill(undefined);
+  /** Per slot three words: the id's hash, its sequence number + 1 (0: empty), its index in `ids`. */
+  private slots = new Uint32Array(INITIAL_CAPACITY * SLOT_WORDS);
+  private capacity = INITIAL_CAPACITY;
+  /** Id strings in the order they came; an undone id leaves a hole (undefined). */
+  private ids: Array<string | undefined> = [];
   private count = 0;
   private readonly chunks: Uint32Array[] = [];
   private readonly otherFingerprints = new Map<string, string>();
@@ -57,7 +63,7 @@ export class CommitIndex {
   /** The sequence number of a known commit id. */
   seqOf(id: string): number | undefined {
     const slot = this.slotOf(id);
-    return slot < 0 ? undefined : this.slots[slot * 2 + 1]! - 1;
+    return slot < 0 ? undefined : this.slots[slot * SLOT_WORDS + 1]! - 1;
   }
 
   /** Whether a known id was committed with this fingerprint (false for an unknown id). */
@@ -89,16 +95,17 @@ export class CommitIndex {
    */
   set(id: string, fingerprint: Fingerprint, seq: number): void {
     if (!Number.isSafeInteger(seq) || seq < 0 || seq > MAX_SEQ) throw new Error(`commit ${id}: sequence number ${seq} is not a whole number up to ${MAX_SEQ}`);
+    if (typeof fingerprint !== 'string' && fingerprint.length !== FINGERPRINT_BYTES) throw new Error(`commit ${id}: a fingerprint is ${FINGERPRINT_BYTES} bytes, not ${fingerprint.length}`);
     const hash = hashId(id);
     let slot = this.find(id, hash);
     if (slot < 0) {
-      if (this.count + 1 > this.keys.length * MAX_LOAD) this.grow();
+      if (this.count + 1 > this.capacity * MAX_LOAD) this.grow();
       slot = this.freeSlot(hash);
-      this.slots[slot * 2] = hash;
-      this.keys[slot] = id;
+      this.slots[slot * SLOT_WORDS] = hash;
+      this.slots[slot * SLOT_WORDS + 2] = this.ids.push(id) - 1;
       this.count++;
     }
-    this.slots[slot * 2 + 1] = seq + 1;
+    this.slots[slot * SLOT_WORDS + 1] = seq + 1;
     if (typeof fingerprint === 'string' && !HEX_FINGERPRINT.test(fingerprint)) {
       this.otherFingerprints.set(id, fingerprint);
       return;
@@ -110,7 +117,6 @@ export class CommitIndex {
     if (typeof fingerprint === 'string') {
       for (let word = 0; word < WORDS; word++) chunk[at + word] = Number.parseInt(fingerprint.slice(word * 8, word * 8 + 8), 16);
     } else {
-      if (fingerprint.length !== FINGERPRINT_BYTES) throw new Error(`commit ${id}: a fingerprint is ${FINGERPRINT_BYTES} bytes, not ${fingerprint.length}`);
       for (let word = 0, byte = 0; word < WORDS; word++, byte += 4) {
         chunk[at + word] = ((fingerprint[byte]! << 24) | (fingerprint[byte + 1]! << 16) | (fingerprint[byte + 2]! << 8) | fingerprint[byte + 3]!) >>> 0;
       }
@@ -122,31 +128,33 @@ export class CommitIndex {
     if (slot < 0) return;
     this.count--;
     if (this.otherFingerprints.size > 0) this.otherFingerprints.delete(id);
+    const entry = this.slots[slot * SLOT_WORDS + 2]!;
+    // Undone commits are the newest: their string is usually the last one, so the list shrinks.
+    if (entry === this.ids.length - 1) this.ids.pop();
+    else this.ids[entry] = undefined;
     // Backward-shift deletion: pull later members of the probe run into the gap, so that
     // lookups never meet tombstones.
-    const mask = this.keys.length - 1;
+    const mask = this.capacity - 1;
     for (;;) {
-      this.slots[slot * 2 + 1] = 0;
-      this.keys[slot] = undefined;
+      this.slots[slot * SLOT_WORDS + 1] = 0;
       let next = (slot + 1) & mask;
       for (;;) {
-        if (this.slots[next * 2 + 1] === 0) return;
-        const home = this.slots[next * 2]! & mask;
+        if (this.slots[next * SLOT_WORDS + 1] === 0) return;
+        const home = this.slots[next * SLOT_WORDS]! & mask;
         // The entry at `next` may fill `slot` unless its home lies cyclically in (slot, next].
         const stays = slot <= next ? home > slot && home <= next : home > slot || home <= next;
         if (!stays) break;
         next = (next + 1) & mask;
       }
-      this.slots[slot * 2] = this.slots[next * 2]!;
-      this.slots[slot * 2 + 1] = this.slots[next * 2 + 1]!;
-      this.keys[slot] = this.keys[next];
+      this.slots.copyWithin(slot * SLOT_WORDS, next * SLOT_WORDS, next * SLOT_WORDS + SLOT_WORDS);
       slot = next;
     }
   }
 
   clear(): void {
-    this.slots = new Uint32Array(INITIAL_CAPACITY * 2);
-    this.keys = new Array<string | undefined>(INITIAL_CAPACITY).fill(undefined);
+    this.slots = new Uint32Array(INITIAL_CAPACITY * SLOT_WORDS);
+    this.capacity = INITIAL_CAPACITY;
+    this.ids = [];
     this.count = 0;
     this.otherFingerprints.clear();
     this.chunks.length = 0;
@@ -155,10 +163,10 @@ export class CommitIndex {
   /** Every commit, by sequence number (for the snapshot). */
   entries(): Array<[string, StoredCommit]> {
     const all: Array<[string, StoredCommit]> = [];
-    for (let slot = 0; slot < this.keys.length; slot++) {
-      const seqPlusOne = this.slots[slot * 2 + 1]!;
+    for (let slot = 0; slot < this.capacity; slot++) {
+      const seqPlusOne = this.slots[slot * SLOT_WORDS + 1]!;
       if (seqPlusOne === 0) continue;
-      const id = this.keys[slot]!;
+      const id = this.ids[this.slots[slot * SLOT_WORDS + 2]!]!;
       all.push([id, { fingerprint: this.fingerprintAt(id, seqPlusOne - 1), seq: seqPlusOne - 1 }]);
     }
     return all.sort((a, b) => a[1].seq - b[1].seq);
@@ -169,30 +177,33 @@ export class CommitIndex {
   }
 
   private find(id: string, hash: number): number {
-    const mask = this.keys.length - 1;
+    const mask = this.capacity - 1;
     for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
-      if (this.slots[slot * 2 + 1] === 0) return -1;
-      if (this.slots[slot * 2] === hash && this.keys[slot] === id) return slot;
+      const at = slot * SLOT_WORDS;
+      if (this.slots[at + 1] === 0) return -1;
+      if (this.slots[at] === hash && this.ids[this.slots[at + 2]!] === id) return slot;
     }
   }
 
   private freeSlot(hash: number): number {
-    const mask = this.keys.length - 1;
+    const mask = this.capacity - 1;
     let slot = hash & mask;
-    while (this.slots[slot * 2 + 1] !== 0) slot = (slot + 1) & mask;
+    while (this.slots[slot * SLOT_WORDS + 1] !== 0) slot = (slot + 1) & mask;
     return slot;
   }
 
   private grow(): void {
-    const { slots, keys } = this;
-    this.slots = new Uint32Array(slots.length * 2);
-    this.keys = new Array<string | undefined>(keys.length * 2).fill(undefined);
-    for (let old = 0; old < keys.length; old++) {
-      if (slots[old * 2 + 1] === 0) continue;
-      const slot = this.freeSlot(slots[old * 2]!);
-      this.slots[slot * 2] = slots[old * 2]!;
-      this.slots[slot * 2 + 1] = slots[old * 2 + 1]!;
-      this.keys[slot] = keys[old];
+    const old = this.slots;
+    const oldCapacity = this.capacity;
+    this.capacity = oldCapacity * 2;
+    this.slots = new Uint32Array(this.capacity * SLOT_WORDS);
+    for (let slot = 0; slot < oldCapacity; slot++) {
+      if (old[slot * SLOT_WORDS + 1] === 0) continue;
+      const from = slot * SLOT_WORDS;
+      const to = this.freeSlot(old[from]!) * SLOT_WORDS;
+      this.slots[to] = old[from]!;
+      this.slots[to + 1] = old[from + 1]!;
+      this.slots[to + 2] = old[from + 2]!;
     }
   }
 

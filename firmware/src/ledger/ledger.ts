@@ -1,15 +1,14 @@
 import { Low } from 'lowdb';
 import type { Logger } from 'pino';
 import { createLogger } from '../log/logger.js';
-import { canonicalJson, fingerprintOf } from './canonical.js';
+import { canonicalCopy, fingerprintOf } from './canonical.js';
 import { SystemClock, type Clock } from './clock.js';
 import { coreModule } from './core-module.js';
 import { balanceOf, CORE_MODULE, type CoreState } from './core-state.js';
 import { LedgerEngine } from './engine.js';
 import type { FileSystem } from './fs/file-system.js';
 import { NodeFileSystem } from './fs/node-file-system.js';
-import { encodeFrame } from './journal/frame.js';
-import { encodeRecord } from './journal/record-codec.js';
+import { encodeRecordFrame } from './journal/record-codec.js';
 import type { JournalEntry } from './journal/reader.js';
 import { JournalFiles } from './journal/journal-files.js';
 import { RecentResults } from './recent-results.js';
@@ -247,8 +246,10 @@ export class Ledger {
   }
 
   private applyAndQueue(request: CommitRequest): Promise<CommitResult> {
-    const canonicalOps = canonicalJson(request.ops);
-    const fingerprint = fingerprintOf(canonicalOps);
+    // A deep copy with sorted keys: the journal must hold what was applied, whatever the
+    // caller does with its objects next, and the same content always has the same fingerprint.
+    const ops = canonicalCopy(request.ops) as CommitRecord['ops'];
+    const fingerprint = fingerprintOf(JSON.stringify(ops));
     const previousSeq = this.engine.commits.seqOf(request.id);
     if (previousSeq !== undefined) {
       if (!this.engine.commits.sameFingerprint(request.id, fingerprint)) {
@@ -262,8 +263,7 @@ export class Ledger {
       id: request.id,
       actor: request.actor,
       at: this.clock.now(),
-      // A deep copy: the journal must hold what was applied, whatever the caller does next.
-      ops: JSON.parse(canonicalOps) as CommitRecord['ops'],
+      ops,
       fingerprint,
     };
     const seq = this.nextSeq;
@@ -271,7 +271,7 @@ export class Ledger {
     record.results = results;
     // `at` is the record's own; the rest is what moved.
     if (postings.length > 0) record.postings = postings.map(({ at: _at, ...posting }) => posting);
-    const { frame, hash } = encodeFrame(seq, this.lastHash, encodeRecord(record));
+    const { frame, hash } = encodeRecordFrame(seq, this.lastHash, record);
     const pending = { seq, frame, hash, prevHash: this.lastHash, record, undo, result: { id: record.id, seq, at: record.at, results, replayed: false } } as Pending;
     pending.promise = new Promise<CommitResult>((resolve, reject) => {
       pending.resolve = resolve;

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { FileSystem } from './fs/file-system.js';
 import { ZERO_HASH } from './journal/frame.js';
-import { decodeRecordHead } from './journal/record-codec.js';
+import { ReplayFingerprint, decodeReplayHead } from './journal/record-codec.js';
 import { JournalCorruptError, listSegments, scanJournal, type Segment } from './journal/segments.js';
 import type { LedgerEngine, StoredCommit } from './engine.js';
 import type { Timestamp } from './types.js';
@@ -73,6 +73,7 @@ export async function recover(
   const index: SegmentIndex[] = [];
   let replayed = 0;
   let firstSeenSeq: number | undefined;
+  const fingerprint = new ReplayFingerprint();
   const result = await scanJournal(fs, segments, {
     checkOnWorkerAfterBytes: options.checkOnWorkerAfterBytes ?? CHECK_ON_WORKER_AFTER_BYTES,
     ...(options.chunkBytes !== undefined && { chunkBytes: options.chunkBytes }),
@@ -85,9 +86,11 @@ export async function recover(
       if (scanned.seq === snapshotSeq + 1 && snapshot && scanned.prevHash().toString('hex') !== snapshot.hash) {
         throw new JournalCorruptError(scanned.segment.path, scanned.offset, `record ${scanned.seq} does not follow from the snapshot`);
       }
-      const record = decodeRecordHead(scanned.buffer, scanned.payloadStart, scanned.payloadEnd);
+      const record = decodeReplayHead(scanned.buffer, scanned.payloadStart, scanned.payloadEnd, fingerprint);
       try {
-        engine.apply(record, scanned.seq, record.fingerprint ?? '', true);
+        // Replaying, the engine hands the fingerprint straight to the commit index, which
+        // copies bytes into its own words: `fingerprint`'s buffer is free again afterwards.
+        engine.apply(record, scanned.seq, fingerprint.value, true);
       } catch (error) {
         // A durable record that no longer applies is a programmer error (a changed rule or a
         // missing module): stop rather than start with books that differ from the journal.

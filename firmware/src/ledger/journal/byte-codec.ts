@@ -3,6 +3,7 @@
  * 48-bit times, and strings that are either UTF-8 bytes or an index into a fixed list of
  * strings the ledger writes all the time (club accounts, reasons, units).
  */
+import { StringInterner } from './string-intern.js';
 
 /**
  * Strings written as a number instead of their bytes. This list is part of the journal
@@ -134,6 +135,11 @@ export class ByteWriter {
   take(): Buffer {
     return Buffer.from(this.buffer.subarray(0, this.length));
   }
+
+  /** Copies the bytes written so far into `target` at `offset` (no intermediate buffer). */
+  copyTo(target: Buffer, offset: number): void {
+    this.buffer.copy(target, offset, 0, this.length);
+  }
 }
 
 /** Buffer's own decoders, without toString's dispatch on the encoding name (a replay calls them millions of times). */
@@ -144,6 +150,7 @@ interface BufferSlices {
 
 /** Reads a compact record in place. One reader is reused; `reset` points it at a payload. */
 export class ByteReader {
+  private readonly interner = new StringInterner();
   buffer: Buffer = Buffer.alloc(0);
   position = 0;
   end = 0;
@@ -165,7 +172,8 @@ export class ByteReader {
 
   u48(): number {
     this.need(6);
-    const value = this.buffer.readUIntLE(this.position, 6);
+    // Two fixed-width reads: readUIntLE dispatches on the width on every call.
+    const value = this.buffer.readUInt32LE(this.position) + this.buffer.readUInt16LE(this.position + 4) * TWO_POW_32;
     this.position += 6;
     return value;
   }
@@ -184,16 +192,34 @@ export class ByteReader {
 
   string(): string {
     const header = this.uvarint();
-    if (header % 2 === 1) {
-      const known = WELL_KNOWN_STRINGS[(header - 1) / 2];
-      if (known === undefined) throw new RangeError('compact journal record names an unknown string');
-      return known;
-    }
+    if (header % 2 === 1) return wellKnown(header);
     const bytes = header / 2;
     this.need(bytes);
     const start = this.position;
     this.position += bytes;
     return (this.buffer as unknown as BufferSlices).utf8Slice(start, this.position);
+  }
+
+  /**
+   * The same as `string`, through the reader's intern cache: for strings that recur from
+   * record to record (account ids, units, reasons, actor ids), not for unique ones (record ids).
+   */
+  sharedString(): string {
+    const header = this.uvarint();
+    if (header % 2 === 1) return wellKnown(header);
+    const bytes = header / 2;
+    this.need(bytes);
+    const start = this.position;
+    this.position += bytes;
+    return this.interner.decode(this.buffer, start, this.position);
+  }
+
+  /** Copies the next `bytes` bytes into `target` (from its start), allocating nothing. */
+  bytesInto(target: Uint8Array, bytes: number): void {
+    this.need(bytes);
+    const { buffer, position } = this;
+    for (let index = 0; index < bytes; index++) target[index] = buffer[position + index]!;
+    this.position += bytes;
   }
 
   hex(bytes: number): string {
@@ -202,6 +228,12 @@ export class ByteReader {
     this.position += bytes;
     return (this.buffer as unknown as BufferSlices).hexSlice(start, this.position);
   }
+}
+
+function wellKnown(header: number): string {
+  const known = WELL_KNOWN_STRINGS[(header - 1) / 2];
+  if (known === undefined) throw new RangeError('compact journal record names an unknown string');
+  return known;
 }
 
 /** Non-negative safe integers: what `uvarint` can carry exactly. */

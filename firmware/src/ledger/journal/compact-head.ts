@@ -1,5 +1,5 @@
 import type { Actor, CommitRecord, Op } from '../types.js';
-import { ByteReader, ByteWriter, NotCompactError, fitsU48, isUint } from './byte-codec.js';
+import { ByteWriter, NotCompactError, fitsU48, isUint } from './byte-codec.js';
 
 /**
  * The compact (binary) form of a record's head: what replay needs, in a few dozen bytes and
@@ -17,15 +17,17 @@ import { ByteReader, ByteWriter, NotCompactError, fitsU48, isUint } from './byte
  * Decoded objects list their keys in the order the ledger writes them: the record's as
  * CommitRecord, an operation's sorted (the ledger stores operations as canonical JSON).
  * The codes and field lists below are part of the journal format: add, never change.
+ * compact-head-reader.ts decodes what this file writes.
  */
-const ACTOR_KINDS: readonly Actor['kind'][] = ['pos', 'staff', 'technician', 'kiosk', 'system', 'sync'];
-const FLAG_SYNCED = 1;
-const FLAG_FINGERPRINT_HEX = 2;
-const FLAG_FINGERPRINT_TEXT = 4;
+export const ACTOR_KINDS: readonly Actor['kind'][] = ['pos', 'staff', 'technician', 'kiosk', 'system', 'sync'];
+export const FLAG_SYNCED = 1;
+export const FLAG_FINGERPRINT_HEX = 2;
+export const FLAG_FINGERPRINT_TEXT = 4;
 const HEX_FINGERPRINT = /^[0-9a-f]{32}$/;
-const JSON_OP = 0;
+export const FINGERPRINT_BYTES = 16;
+export const JSON_OP = 0;
 
-type FieldType = 'string' | 'uint' | 'bool' | 'stringMap' | 'stringList' | 'json' | 'opName';
+export type FieldType = 'string' | 'uint' | 'bool' | 'stringMap' | 'stringList' | 'json' | 'opName';
 
 interface Field {
   name: string;
@@ -52,7 +54,7 @@ function schema(code: number, op: string, fields: Field[]): OpSchema {
   return { code, op, fields: all, valueFields: fields.length };
 }
 
-const TRANSFER = schema(1, 'transfer', [req('amount', 'uint'), req('credit', 'string'), req('debit', 'string'), opt('memo', 'string'), req('reason', 'string'), opt('ref', 'stringMap'), req('unit', 'string')]);
+export const TRANSFER = schema(1, 'transfer', [req('amount', 'uint'), req('credit', 'string'), req('debit', 'string'), opt('memo', 'string'), req('reason', 'string'), opt('ref', 'stringMap'), req('unit', 'string')]);
 const SCHEMAS: readonly OpSchema[] = [
   TRANSFER,
   schema(2, 'member.create', [
@@ -73,10 +75,9 @@ const SCHEMAS: readonly OpSchema[] = [
   schema(8, 'voucher.redeem', [opt('claims', 'json'), req('code', 'string'), opt('receiptId', 'string')]),
 ];
 const BY_NAME = new Map(SCHEMAS.map((s) => [s.op, s]));
-const BY_CODE = new Map(SCHEMAS.map((s) => [s.code, s]));
+export const BY_CODE = new Map(SCHEMAS.map((s) => [s.code, s]));
 
 const writer = new ByteWriter();
-const reader = new ByteReader();
 
 /** Keys whose value is not undefined (JSON drops the others, so they must not count). */
 function definedKeyCount(value: object): number {
@@ -97,6 +98,14 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
  * JSON content, so the head office, given the decoded record, makes the same one.
  */
 export function encodeCompactHead(record: CommitRecord): Buffer | undefined {
+  return writeCompactHead(record)?.take();
+}
+
+/**
+ * Writes the compact head of `record` into the shared writer and returns it (valid until the
+ * next call), or undefined as `encodeCompactHead`. For writing straight into a frame.
+ */
+export function writeCompactHead(record: CommitRecord): ByteWriter | undefined {
   const { actor, at, fingerprint } = record;
   if (!isPlainObject(actor) || definedKeyCount(actor) !== 2 || typeof actor.id !== 'string') return undefined;
   const kind = ACTOR_KINDS.indexOf(actor.kind);
@@ -121,7 +130,7 @@ export function encodeCompactHead(record: CommitRecord): Buffer | undefined {
     if (error instanceof NotCompactError) return undefined;
     throw error;
   }
-  return writer.take();
+  return writer;
 }
 
 function writeOp(op: Op): void {
@@ -208,82 +217,5 @@ function writeValue(type: FieldType, value: unknown): void {
       return writer.string(JSON.stringify(value));
     case 'opName':
       return;
-  }
-}
-
-/** The head at `buffer[start, end)`; returns it and where its bytes end (the tail follows). */
-export function decodeCompactHead(buffer: Buffer, start: number, end: number): { head: CommitRecord; headEnd: number } {
-  reader.reset(buffer, start, end);
-  const flags = reader.u8();
-  const kind = ACTOR_KINDS[reader.u8()];
-  if (kind === undefined) throw new RangeError('compact journal record has an unknown actor kind');
-  const actor: Actor = { kind, id: reader.string() };
-  const at = { atMs: reader.u48(), clockSynced: (flags & FLAG_SYNCED) !== 0 };
-  const id = reader.string();
-  const fingerprint = flags & FLAG_FINGERPRINT_HEX ? reader.hex(16) : flags & FLAG_FINGERPRINT_TEXT ? reader.string() : undefined;
-  const count = reader.uvarint();
-  const ops: Op[] = [];
-  for (let index = 0; index < count; index++) ops.push(readOp());
-  const head: CommitRecord = fingerprint === undefined ? { id, actor, at, ops } : { id, actor, at, ops, fingerprint };
-  return { head, headEnd: reader.position };
-}
-
-function readOp(): Op {
-  const code = reader.u8();
-  if (code === JSON_OP) return JSON.parse(reader.string()) as Op;
-  const found = BY_CODE.get(code);
-  if (!found) throw new RangeError(`compact journal record has an unknown operation code ${code}`);
-  const present = reader.u8();
-  // The hot case, built as one literal: a transfer without memo or ref.
-  if (found === TRANSFER && present === 0) {
-    const amount = reader.uvarint();
-    const credit = reader.string();
-    const debit = reader.string();
-    const reason = reader.string();
-    return { amount, credit, debit, op: 'transfer', reason, unit: reader.string() };
-  }
-  const op: Record<string, unknown> = {};
-  let bit = 1;
-  for (const field of found.fields) {
-    if (field.type === 'opName') {
-      op.op = found.op;
-      continue;
-    }
-    if (field.optional) {
-      const has = (present & bit) !== 0;
-      bit <<= 1;
-      if (!has) continue;
-    }
-    op[field.name] = readValue(field.type);
-  }
-  return op as Op;
-}
-
-function readValue(type: FieldType): unknown {
-  switch (type) {
-    case 'string':
-      return reader.string();
-    case 'uint':
-      return reader.uvarint();
-    case 'bool':
-      return reader.u8() === 1;
-    case 'stringMap': {
-      const map: Record<string, string> = {};
-      for (let count = reader.uvarint(); count > 0; count--) {
-        const key = reader.string();
-        // Defined as data even for a key like "__proto__", as JSON.parse would.
-        Object.defineProperty(map, key, { value: reader.string(), enumerable: true, writable: true, configurable: true });
-      }
-      return map;
-    }
-    case 'stringList': {
-      const list: string[] = [];
-      for (let count = reader.uvarint(); count > 0; count--) list.push(reader.string());
-      return list;
-    }
-    case 'json':
-      return JSON.parse(reader.string()) as unknown;
-    case 'opName':
-      return undefined;
   }
 }

@@ -32,14 +32,24 @@ export interface DecodedFrame {
 }
 
 export function encodeFrame(seq: number, prevHash: Buffer, payload: Buffer): { frame: Buffer; hash: Buffer } {
-  const frame = Buffer.allocUnsafe(FRAME_HEADER_BYTES + payload.length);
-  frame.writeUInt32LE(payload.length, 0);
+  const frame = allocateFrame(payload.length);
+  payload.copy(frame, FRAME_HEADER_BYTES);
+  return { frame, hash: sealFrame(frame, seq, prevHash) };
+}
+
+/** A frame for a payload of this many bytes, to be written at FRAME_HEADER_BYTES and sealed. */
+export function allocateFrame(payloadLength: number): Buffer {
+  return Buffer.allocUnsafe(FRAME_HEADER_BYTES + payloadLength);
+}
+
+/** Fills in the header of a frame whose payload is written; returns the frame's hash. */
+export function sealFrame(frame: Buffer, seq: number, prevHash: Buffer): Buffer {
+  frame.writeUInt32LE(frame.length - FRAME_HEADER_BYTES, 0);
   frame.writeUIntLE(seq, 8, 6);
   frame.writeUInt16LE(FRAME_VERSION, 14);
   prevHash.copy(frame, 16);
-  payload.copy(frame, FRAME_HEADER_BYTES);
   frame.writeUInt32LE(crc32(frame.subarray(8)), 4);
-  return { frame, hash: hashFrame(frame) };
+  return hashFrame(frame);
 }
 
 export function hashFrame(frame: Buffer): Buffer {

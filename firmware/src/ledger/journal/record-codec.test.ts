@@ -4,7 +4,7 @@ import { recordHashMatches } from '../../../../sync/hq/record-hash.js';
 import { canonicalJson } from '../canonical.js';
 import type { CommitRecord, Op } from '../types.js';
 import { encodeFrame, ZERO_HASH } from './frame.js';
-import { COMPACT_TAG, decodeRecord, decodeRecordHead, encodeRecord, encodeRecordJson } from './record-codec.js';
+import { COMPACT_TAG, ReplayFingerprint, decodeRecord, decodeRecordHead, decodeReplayHead, encodeRecord, encodeRecordJson } from './record-codec.js';
 
 const base: CommitRecord = {
   id: 'c1',
@@ -28,6 +28,28 @@ const viaJson = (record: CommitRecord): CommitRecord => JSON.parse(JSON.stringif
 /** Operations as the ledger stores them: canonical JSON, keys sorted. */
 const canonicalOps = (ops: Op[]): Op[] => JSON.parse(canonicalJson(ops)) as Op[];
 
+/** The record without what replay skips (results, postings). */
+function headOf({ results: _results, postings: _postings, ...head }: CommitRecord): CommitRecord {
+  return head;
+}
+
+const replayFingerprint = new ReplayFingerprint();
+
+/** What replay decodes of a payload, with its fingerprint put back as the text it stands for. */
+function replayView(payload: Buffer): string {
+  // Decoded inside a larger buffer, as replay reads it (a part of a chunk).
+  const chunk = Buffer.concat([Buffer.from('before'), payload, Buffer.from('after')]);
+  const record = decodeReplayHead(chunk, 6, 6 + payload.length, replayFingerprint);
+  const { value } = replayFingerprint;
+  if (value instanceof Uint8Array) {
+    expect(value).toBe(replayFingerprint.bytes);
+    expect(record.fingerprint).toBeUndefined();
+    return JSON.stringify({ ...record, fingerprint: Buffer.from(value).toString('hex') });
+  }
+  expect(value).toBe(record.fingerprint ?? '');
+  return JSON.stringify(record);
+}
+
 describe('journal record codec', () => {
   it('writes the common operations compact, far smaller than JSON, and reads them back exactly', () => {
     const payload = encodeRecord(base);
@@ -36,6 +58,23 @@ describe('journal record codec', () => {
     expect(JSON.stringify(decodeRecord(payload))).toBe(JSON.stringify(viaJson(base)));
     const { results: _results, postings: _postings, ...head } = base;
     expect(JSON.stringify(decodeRecordHead(payload, 0, payload.length))).toBe(JSON.stringify(head));
+  });
+
+  it('hands replay the fingerprint as bytes when it was written as bytes, and the record otherwise unchanged', () => {
+    const compact = encodeRecord(base);
+    expect(replayView(compact)).toBe(JSON.stringify(headOf(base)));
+    expect(Buffer.from(replayFingerprint.bytes).toString('hex')).toBe(base.fingerprint);
+    // A fingerprint that is not 32 hex digits is written, and handed over, as text.
+    const text = { ...base, fingerprint: 'not-hex' };
+    expect(replayView(encodeRecord(text))).toBe(JSON.stringify(headOf(text)));
+    expect(replayFingerprint.value).toBe('not-hex');
+    // None at all: '' (as replay always handed over).
+    const { fingerprint: _fingerprint, ...none } = base;
+    expect(replayView(encodeRecord(none))).toBe(JSON.stringify(headOf(none)));
+    expect(replayFingerprint.value).toBe('');
+    // Format 1 (JSON): the fingerprint as the text it is.
+    expect(replayView(Buffer.from(FORMAT_1_PAYLOAD, 'utf8'))).toBe(JSON.stringify(headOf(base)));
+    expect(replayFingerprint.value).toBe(base.fingerprint);
   });
 
   it('still reads format-1 (JSON) payloads, and can still write them byte for byte', () => {
@@ -53,7 +92,7 @@ describe('journal record codec', () => {
     expect(compact).not.toBe(FORMAT_1_HASH);
     expect(recordHashMatches({ ...old, hash: compact })).toBe(true);
     const tampered = viaJson(base);
-    (tampered.ops[0] as { amount: number }).amount = 6;
+    (tampered.ops[0] as unknown as { amount: number }).amount = 6;
     expect(recordHashMatches({ ...old, record: tampered })).toBe(false);
     expect(recordHashMatches({ ...old, hash: compact, record: tampered })).toBe(false);
   });
@@ -118,6 +157,8 @@ describe('journal record codec', () => {
         expect(decoded).toEqual(viaJson(generated));
         // The head office re-encodes what it received over JSON: the same bytes, so the same hash.
         expect(encodeRecord(viaJson(decoded)).equals(payload)).toBe(true);
+        // Replay sees the same head, key for key, and the same fingerprint, as bytes or text.
+        expect(replayView(payload)).toBe(JSON.stringify(headOf(decoded)));
       }),
       { numRuns: 400, seed: 20261123 },
     );

@@ -1,5 +1,9 @@
 import type { CommitRecord } from '../types.js';
-import { decodeCompactHead, encodeCompactHead } from './compact-head.js';
+import { encodeCompactHead, writeCompactHead } from './compact-head.js';
+import { ReplayFingerprint, decodeCompactHead, decodeCompactReplayHead } from './compact-head-reader.js';
+import { allocateFrame, encodeFrame, FRAME_HEADER_BYTES, sealFrame } from './frame.js';
+
+export { ReplayFingerprint };
 
 /**
  * How a commit is written as a journal payload: a head (all that replaying the journal needs)
@@ -33,6 +37,21 @@ export function encodeRecord(record: CommitRecord): Buffer {
   return payload;
 }
 
+/**
+ * The record as a journal frame: the same bytes as `encodeFrame(seq, prevHash, encodeRecord(record))`,
+ * written once into the frame's own buffer rather than through three intermediate ones.
+ */
+export function encodeRecordFrame(seq: number, prevHash: Buffer, record: CommitRecord): { frame: Buffer; hash: Buffer } {
+  const head = writeCompactHead(record);
+  if (head === undefined) return encodeFrame(seq, prevHash, encodeRecordJson(record));
+  const tail = tailJson(record);
+  const frame = allocateFrame(1 + head.length + Buffer.byteLength(tail, 'utf8'));
+  frame[FRAME_HEADER_BYTES] = COMPACT_TAG;
+  head.copyTo(frame, FRAME_HEADER_BYTES + 1);
+  frame.write(tail, FRAME_HEADER_BYTES + 1 + head.length, 'utf8');
+  return { frame, hash: sealFrame(frame, seq, prevHash) };
+}
+
 /** The JSON form (format 1), as every record was written before the compact form existed. */
 export function encodeRecordJson(record: CommitRecord): Buffer {
   const head = JSON.stringify({
@@ -45,11 +64,10 @@ export function encodeRecordJson(record: CommitRecord): Buffer {
   return Buffer.from(`${head}\n${tailJson(record)}`, 'utf8');
 }
 
-function tailJson(record: CommitRecord): string {
-  return JSON.stringify({
-    ...(record.results !== undefined && { results: record.results }),
-    ...(record.postings !== undefined && { postings: record.postings }),
-  });
+function tailJson({ results, postings }: CommitRecord): string {
+  // Literals rather than spreads: this runs for every commit.
+  if (postings === undefined) return JSON.stringify(results === undefined ? {} : { results });
+  return JSON.stringify(results === undefined ? { postings } : { results, postings });
 }
 
 /** The whole record. */
@@ -68,6 +86,22 @@ export function decodeRecord(payload: Buffer): CommitRecord {
 /** Only what replay needs: the record without its results and postings. */
 export function decodeRecordHead(buffer: Buffer, start: number, end: number): CommitRecord {
   if (buffer[start] === COMPACT_TAG) return decodeCompactHead(buffer, start + 1, end).head;
+  return decodeJsonHead(buffer, start, end);
+}
+
+/**
+ * `decodeRecordHead` for replay: a fingerprint written as bytes (as the ledger writes every
+ * compact record) is left out of the record and handed over as bytes in `fingerprint`, which
+ * the commit index takes as they are; otherwise `fingerprint` gets the record's own.
+ */
+export function decodeReplayHead(buffer: Buffer, start: number, end: number, fingerprint: ReplayFingerprint): CommitRecord {
+  if (buffer[start] === COMPACT_TAG) return decodeCompactReplayHead(buffer, start + 1, end, fingerprint);
+  const head = decodeJsonHead(buffer, start, end);
+  fingerprint.value = head.fingerprint ?? '';
+  return head;
+}
+
+function decodeJsonHead(buffer: Buffer, start: number, end: number): CommitRecord {
   checkJsonStart(buffer, start);
   const boundary = buffer.indexOf(NEWLINE, start);
   const headEnd = boundary < 0 || boundary >= end ? end : boundary;

@@ -1,4 +1,6 @@
 import { join } from 'node:path';
+// The module's own binding: a test's fake timers (which replace the global) cannot stall a replay.
+import { setImmediate } from 'node:timers';
 import type { FileSystem } from '../fs/file-system.js';
 import { InlineFrameChecker, WorkerFrameChecker, type FrameChecker } from './frame-checkers.js';
 import { wholeFramesEnd, type RunVerdict } from './frame-runs.js';
@@ -100,6 +102,18 @@ const LARGEST_FRAME_BYTES = FRAME_HEADER_BYTES + MAX_PAYLOAD_BYTES;
 /** Chunks read and checked ahead of the replay: rides out a check thread that falls behind for a moment. */
 const READ_AHEAD_CHUNKS = 2;
 
+/**
+ * The replay lets the event loop turn this often. Reading ahead takes several turns per chunk
+ * (open, read, close) and a verdict arrives as a message: a replay that waited on nothing
+ * still pending would let them move only between chunks, and every third chunk or so would
+ * find its read-ahead run dry and wait for a read and a check (some 40 ms each time).
+ */
+const YIELD_EVERY_RECORDS = 2048;
+
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
 /** Bytes of one segment, read at `base`, with the verdict on the whole frames among them. */
 interface Chunk {
   segmentIndex: number;
@@ -124,17 +138,22 @@ export async function scanJournal(fs: FileSystem, segments: Segment[], options: 
   let readBytes = 0;
   let finished = false;
   const read = async (segmentIndex: number, base: number): Promise<Chunk> => {
-    const path = segments[segmentIndex]!.path;
-    let bytes = await fs.readRange(path, base, chunkBytes);
-    // A read ahead that lands after the scan stopped must not start another check thread.
+    // A read ahead that comes after the scan stopped must not start another check thread.
     if (finished) throw new Error('the journal scan has ended');
-    const readLength = wholeFramesEnd(bytes).end === 0 && bytes.length === chunkBytes ? LARGEST_FRAME_BYTES : chunkBytes;
-    // A record larger than a chunk: read it whole.
-    if (readLength > chunkBytes) bytes = await fs.readRange(path, base, readLength);
+    // Started before the read it is for: a thread takes longer to start than a chunk to read.
     const after = options.checkOnWorkerAfterBytes;
     if (checker instanceof InlineFrameChecker && after !== undefined && readBytes >= after) checker = new WorkerFrameChecker(checker.previousHash);
+    const path = segments[segmentIndex]!.path;
+    let bytes = await fs.readRange(path, base, chunkBytes);
+    if (finished) throw new Error('the journal scan has ended');
+    let whole = wholeFramesEnd(bytes);
+    const readLength = whole.end === 0 && bytes.length === chunkBytes ? LARGEST_FRAME_BYTES : chunkBytes;
+    // A record larger than a chunk: read it whole.
+    if (readLength > chunkBytes) {
+      bytes = await fs.readRange(path, base, readLength);
+      whole = wholeFramesEnd(bytes);
+    }
     readBytes += bytes.length;
-    const whole = wholeFramesEnd(bytes);
     const verdict = checker.check(bytes.subarray(0, whole.end));
     verdict.catch(() => {}); // a chunk read ahead may never be looked at
     return { segmentIndex, base, bytes, atEnd: bytes.length < readLength, whole, verdict };
@@ -183,8 +202,9 @@ export async function scanJournal(fs: FileSystem, segments: Segment[], options: 
         if (seq !== seqExpected) throw new JournalCorruptError(segment.path, base + offset, `record ${seq} found where ${seqExpected} belongs`);
       };
       while (offset < verdict.end) {
+        if (records % YIELD_EVERY_RECORDS === 0) await nextTurn();
         const frameEnd = offset + FRAME_HEADER_BYTES + bytes.readUInt32LE(offset);
-        const seq = bytes.readUIntLE(offset + 8, 6);
+        const seq = readSeq(bytes, offset);
         checkSeq(seq);
         view.seq = seq;
         view.offset = base + offset;
@@ -221,6 +241,11 @@ export async function scanJournal(fs: FileSystem, segments: Segment[], options: 
     await checker.close();
   }
   return { records, lastSeq: expectedSeq === undefined ? undefined : expectedSeq - 1, lastHash, tornTail };
+}
+
+/** The frame's sequence number (u48 LE at byte 8), read without readUIntLE's dispatch on the width. */
+function readSeq(bytes: Buffer, frameOffset: number): number {
+  return bytes.readUInt32LE(frameOffset + 8) + bytes.readUInt16LE(frameOffset + 12) * 2 ** 32;
 }
 
 function recordView(segment: Segment, buffer: Buffer): ScannedRecord {
