@@ -71,6 +71,16 @@ describe('occasion planner', () => {
     expect(planOccasions([ali], Date.parse('2027-03-21T08:00:00Z'), withReligious)).toEqual([]);
   });
 
+  it('quiet hours hold back only the channels they name', () => {
+    const lateNight = Date.parse('2026-04-21T19:00:00Z'); // 22:30 Tehran, still 1 Ordibehesht
+    const smsQuiet = planOccasions([ali], lateNight, config);
+    expect(new Date(smsQuiet[0]!.notBeforeMs).toISOString()).toBe('2026-04-22T05:30:00.000Z'); // 09:00 next morning
+    const noneQuiet = parseMessagesConfig({ quietHours: { channels: [] }, occasionSendTime: '00:00' });
+    expect(planOccasions([ali], lateNight, noneQuiet)[0]!.notBeforeMs).toBe(lateNight);
+    const offer = { id: 'night', kind: 'offer' as const, templates: config.birthday, notBeforeMs: lateNight };
+    expect(planCampaign([ali], offer, noneQuiet)[0]!.notBeforeMs).toBe(lateNight);
+  });
+
   it('campaign messages are keyed by campaign and respect quiet hours', () => {
     const planned = planCampaign([ali, { ...sara, smsConsent: true }], { id: 'spring', kind: 'offer', templates: config.birthday, notBeforeMs: Date.parse('2026-05-10T20:00:00Z') }, config);
     expect(planned.map((m) => m.idempotencyKey)).toEqual(['m1:offer:spring:once:sms', 'm2:offer:spring:once:sms']);

@@ -34,7 +34,12 @@ function channelsOf(recipient: Recipient): Array<{ channel: Channel; address: st
   return out;
 }
 
-function messagesFor(recipient: Recipient, occasion: string, keyScope: string, templates: MessageTemplates, notBeforeMs: number): NewMessage[] {
+/** When a message due at `dueMs` may go out on `channel`: after the quiet hours, if they apply to it. */
+function notBeforeFor(channel: Channel, dueMs: number, config: MessagesConfig): number {
+  return config.quietHours.channels.includes(channel) ? afterQuietHours(dueMs, config.quietHours, config.timeZone) : dueMs;
+}
+
+function messagesFor(recipient: Recipient, occasion: string, keyScope: string, templates: MessageTemplates, dueMs: number, config: MessagesConfig): NewMessage[] {
   return channelsOf(recipient).map(({ channel, address }) => ({
     idempotencyKey: `${recipient.memberId}:${occasion}:${keyScope}:${channel}`,
     memberId: recipient.memberId,
@@ -43,7 +48,7 @@ function messagesFor(recipient: Recipient, occasion: string, keyScope: string, t
     ...(channel === 'email' && { subject: render(templates.emailSubject, recipient) }),
     body: render(channel === 'sms' ? templates.sms : templates.emailBody, recipient),
     occasion,
-    notBeforeMs,
+    notBeforeMs: notBeforeFor(channel, dueMs, config),
   }));
 }
 
@@ -51,7 +56,7 @@ function messagesFor(recipient: Recipient, occasion: string, keyScope: string, t
 export function planOccasions(recipients: readonly Recipient[], nowMs: number, config: MessagesConfig): NewMessage[] {
   const today = jalaliOf(nowMs, config.timeZone);
   const tomorrow = jalaliOf(nowMs + DAY_MS, config.timeZone);
-  const sendAtMs = afterQuietHours(Math.max(nowMs, atLocalTime(nowMs, config.occasionSendTime, config.timeZone)), config.quietHours, config.timeZone);
+  const dueMs = Math.max(nowMs, atLocalTime(nowMs, config.occasionSendTime, config.timeZone));
   const out: NewMessage[] = [];
   const calendarDays = config.occasions.filter(
     (o) => (o.jalaliYear === undefined || o.jalaliYear === today.year) && isJalaliAnniversary(today, o.jalaliMonth, o.jalaliDay, tomorrow),
@@ -59,17 +64,16 @@ export function planOccasions(recipients: readonly Recipient[], nowMs: number, c
   for (const recipient of recipients) {
     for (const [occasion, iso, templates] of [['birthday', recipient.birthday, config.birthday], ['anniversary', recipient.anniversary, config.anniversary]] as const) {
       const date = iso ? jalaliOfIsoDate(iso) : null;
-      if (date && isJalaliAnniversary(today, date.month, date.day, tomorrow)) out.push(...messagesFor(recipient, occasion, String(today.year), templates, sendAtMs));
+      if (date && isJalaliAnniversary(today, date.month, date.day, tomorrow)) out.push(...messagesFor(recipient, occasion, String(today.year), templates, dueMs, config));
     }
-    for (const day of calendarDays) out.push(...messagesFor(recipient, day.key, String(today.year), day.templates, sendAtMs));
+    for (const day of calendarDays) out.push(...messagesFor(recipient, day.key, String(today.year), day.templates, dueMs, config));
   }
   return out;
 }
 
 /** An announcement or an offer to a segment: one message per member and channel, keyed by the campaign. */
 export function planCampaign(recipients: readonly Recipient[], campaign: { id: string; kind: 'announcement' | 'offer'; templates: MessageTemplates; notBeforeMs: number }, config: MessagesConfig): NewMessage[] {
-  const notBeforeMs = afterQuietHours(campaign.notBeforeMs, config.quietHours, config.timeZone);
-  return recipients.flatMap((recipient) => messagesFor(recipient, `${campaign.kind}:${campaign.id}`, 'once', campaign.templates, notBeforeMs));
+  return recipients.flatMap((recipient) => messagesFor(recipient, `${campaign.kind}:${campaign.id}`, 'once', campaign.templates, campaign.notBeforeMs, config));
 }
 
 /** Enqueues planned messages; returns how many were new (the rest were already there). */

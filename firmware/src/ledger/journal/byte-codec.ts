@@ -191,13 +191,8 @@ export class ByteReader {
   }
 
   string(): string {
-    const header = this.uvarint();
-    if (header % 2 === 1) return wellKnown(header);
-    const bytes = header / 2;
-    this.need(bytes);
-    const start = this.position;
-    this.position += bytes;
-    return (this.buffer as unknown as BufferSlices).utf8Slice(start, this.position);
+    const start = this.stringStart();
+    return typeof start === 'string' ? start : (this.buffer as unknown as BufferSlices).utf8Slice(start, this.position);
   }
 
   /**
@@ -205,13 +200,19 @@ export class ByteReader {
    * record to record (account ids, units, reasons, actor ids), not for unique ones (record ids).
    */
   sharedString(): string {
+    const start = this.stringStart();
+    return typeof start === 'string' ? start : this.interner.decode(this.buffer, start, this.position);
+  }
+
+  /** Reads a string's header: a well-known string, or where its bytes start (the reader moves past them). */
+  private stringStart(): string | number {
     const header = this.uvarint();
     if (header % 2 === 1) return wellKnown(header);
     const bytes = header / 2;
     this.need(bytes);
     const start = this.position;
     this.position += bytes;
-    return this.interner.decode(this.buffer, start, this.position);
+    return start;
   }
 
   /** Copies the next `bytes` bytes into `target` (from its start), allocating nothing. */
