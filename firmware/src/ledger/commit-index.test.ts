@@ -73,6 +73,17 @@ describe('CommitIndex against a Map', () => {
     );
   });
 
+  it('keeps every id after making room ahead of time, and before', () => {
+    const index = new CommitIndex();
+    index.set('early', fingerprintOf('early'), 0);
+    index.reserve(20_000);
+    for (let seq = 1; seq <= 20_000; seq++) index.set(`r${seq}`, fingerprintOf(String(seq)), seq);
+    expect(index.size).toBe(20_001);
+    expect(index.seqOf('early')).toBe(0);
+    expect(index.seqOf('r12345')).toBe(12_345);
+    expect(index.sameFingerprint('r20000', fingerprintOf('20000'))).toBe(true);
+  });
+
   it('takes the fingerprint as its 16 bytes as well as its 32 hex digits', () => {
     const index = new CommitIndex();
     const hex = fingerprintOf('x');

@@ -66,6 +66,14 @@ export class CommitIndex {
     return slot < 0 ? undefined : this.slots[slot * SLOT_WORDS + 1]! - 1;
   }
 
+  /**
+   * Makes room for this many ids in all, so that a replay of a long journal does not rehash
+   * the table over and over as it grows (each growth re-inserts every id so far).
+   */
+  reserve(ids: number): void {
+    while (ids > this.capacity * MAX_LOAD) this.grow();
+  }
+
   /** Whether a known id was committed with this fingerprint (false for an unknown id). */
   sameFingerprint(id: string, fingerprint: string): boolean {
     const seq = this.seqOf(id);

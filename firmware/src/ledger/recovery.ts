@@ -55,6 +55,12 @@ export interface RecoverOptions {
 export const CHECK_ON_WORKER_AFTER_BYTES = 8 << 20;
 
 /**
+ * Journal bytes per record, a little above a compact transfer's (about 320): enough to size the
+ * commit index for the replay at once without making it larger than growing would.
+ */
+const TYPICAL_RECORD_BYTES = 400;
+
+/**
  * Brings the engine to the state of the last durable record: the snapshot, then every journal
  * record after it. A torn tail is cut (a copy of its bytes is kept beside the journal and the
  * cut is logged with its size); any other damage stops the start with JournalCorruptError.
@@ -70,6 +76,11 @@ export async function recover(
   const snapshotSeq = snapshot?.seq ?? 0;
   if (snapshot) engine.loadSnapshot(snapshot.modules, snapshot.commits);
   const segments = await listSegments(fs, journalDirectory);
+  if (fs.fileSize) {
+    let bytes = 0;
+    for (const segment of segments) bytes += await fs.fileSize(segment.path);
+    engine.commits.reserve(engine.commits.size + Math.floor(bytes / TYPICAL_RECORD_BYTES));
+  }
   const index: SegmentIndex[] = [];
   let replayed = 0;
   let firstSeenSeq: number | undefined;

@@ -34,6 +34,8 @@ export interface FileSystem {
   syncDirectory(path: string): Promise<void>;
   /** Bytes free for this process on the file system holding `path`, when known. */
   freeBytes?(path: string): Promise<number>;
+  /** A file's size in bytes, when known (a hint for sizing tables before a replay). */
+  fileSize?(path: string): Promise<number>;
 }
 
 export function isNotFound(error: unknown): boolean {

@@ -64,6 +64,10 @@ export class NodeFileSystem implements FileSystem {
     return fs.readFile(path);
   }
 
+  async fileSize(path: string): Promise<number> {
+    return (await fs.stat(path)).size;
+  }
+
   async readRange(path: string, offset: number, length: number): Promise<Buffer> {
     const handle = await fs.open(path, 'r');
     try {
