@@ -3,7 +3,9 @@ import type { Actor, Op, Timestamp, Transfer } from './types.js';
 /**
  * Records every change a commit makes to in-memory state so it can be undone: when a later
  * operation of the same commit is refused, or when the disk refuses the journal write. State
- * values are treated as immutable; replace them through `set`/`delete`, never mutate in place.
+ * values are treated as immutable: replace them through `set`/`delete`. The one exception is
+ * the core's accounts (a million of them, changed by every transfer), which the transfer
+ * handler changes in place with an `onUndo` step for each change.
  */
 export class Undo {
   private readonly steps: Array<() => void> = [];
