@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { crc32 } from 'node:zlib';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../../firmware/src/cli/main.js';
 import { Ledger } from '../../firmware/src/ledger/ledger.js';
 import { ManualClock } from '../../firmware/src/ledger/clock.js';
@@ -12,7 +12,7 @@ import { JournalCorruptError } from '../../firmware/src/ledger/journal/segments.
 import { ledgerDirectory } from '../../firmware/src/ledger/paths.js';
 import { clubAccount, memberAccount } from '../../firmware/src/ledger/types.js';
 import { memoryLogger } from '../support/silent-logger.js';
-import { tempDir } from '../support/temp-dir.js';
+import { tempDirPerTest } from '../support/temp-ledger.js';
 
 const actor = { kind: 'pos' as const, id: 'till' };
 const RECORDS = 12;
@@ -35,13 +35,11 @@ async function buildJournal(dir: string): Promise<{ file: string; offsets: numbe
 }
 
 describe('journal corruption', () => {
-  let dir: ReturnType<typeof tempDir>;
+  const dir = tempDirPerTest();
   let ledgerDir: string;
   beforeEach(() => {
-    dir = tempDir();
     ledgerDir = ledgerDirectory(dir.path);
   });
-  afterEach(() => dir.remove());
 
   it('recovers from truncation at every byte of the last record, saying how many bytes it cut', async () => {
     const { file, offsets } = await buildJournal(ledgerDir);

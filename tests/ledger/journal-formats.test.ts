@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { canonicalJson, fingerprintOf } from '../../firmware/src/ledger/canonical.js';
 import { ManualClock } from '../../firmware/src/ledger/clock.js';
 import { coreModule } from '../../firmware/src/ledger/core-module.js';
@@ -18,7 +18,7 @@ import { recover, type RecoverOptions } from '../../firmware/src/ledger/recovery
 import { clubAccount, memberAccount, type CommitRecord, type Op } from '../../firmware/src/ledger/types.js';
 import { seededRandom } from '../support/seeded-random.js';
 import { memoryLogger } from '../support/silent-logger.js';
-import { tempDir } from '../support/temp-dir.js';
+import { tempDirPerTest } from '../support/temp-ledger.js';
 
 const actor = { kind: 'pos' as const, id: 'till' };
 const OLD_RECORDS = 15;
@@ -91,13 +91,11 @@ async function recoverWith(ledgerDir: string, options: RecoverOptions): Promise<
 }
 
 describe('journal formats', () => {
-  let dir: ReturnType<typeof tempDir>;
+  const dir = tempDirPerTest();
   let ledgerDir: string;
   beforeEach(() => {
-    dir = tempDir();
     ledgerDir = ledgerDirectory(dir.path);
   });
-  afterEach(() => dir.remove());
 
   it('opens a journal the previous firmware wrote, continues it, and reads old and new records back', async () => {
     const { total } = await mixedJournal(ledgerDir);

@@ -1,11 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { Ledger } from './ledger.js';
-import { ManualClock } from './clock.js';
 import { coreModule } from './core-module.js';
 import { RECENT_TRANSFERS_PER_ACCOUNT, recentTransfers } from './account-history.js';
 import { clubAccount, memberAccount, type Op, type Transfer } from './types.js';
-import { tempDir } from '../../../tests/support/temp-dir.js';
-import { memoryLogger } from '../../../tests/support/silent-logger.js';
+import { ledgerPerTest } from '../../../tests/support/temp-ledger.js';
 import { actor, enrol, earn, redeem } from '../../../tests/support/ledger-ops.js';
 import { expectBooksBalance } from '../../../tests/ledger/invariants.js';
 
@@ -13,18 +11,13 @@ const gift = (from: string, to: string, amount: number): Op => ({ op: 'transfer'
 const ids = (transfers: readonly Transfer[] | undefined) => (transfers ?? []).map((t) => t.id);
 
 describe('account history in memory', () => {
-  let dir: ReturnType<typeof tempDir>;
+  const temp = ledgerPerTest();
+  const open = temp.open;
   let ledger: Ledger;
-  const open = () => Ledger.open({ dataDir: dir.path, logger: memoryLogger().logger, clock: new ManualClock() });
 
   beforeEach(async () => {
-    dir = tempDir();
     ledger = await open();
     await ledger.commit({ id: 'enrol', actor, ops: [enrol('m1', '09120000001'), enrol('m2', '09120000002')] });
-  });
-  afterEach(async () => {
-    await ledger.close();
-    dir.remove();
   });
 
   it('keeps the most recent transfers of an account and carries what the older ones add up to', async () => {

@@ -1,12 +1,10 @@
 import fc from 'fast-check';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { CommitIndex } from './commit-index.js';
 import { fingerprintOf } from './canonical.js';
 import { Ledger } from './ledger.js';
-import { ManualClock } from './clock.js';
 import { memberAccount } from './types.js';
-import { tempDir } from '../../../tests/support/temp-dir.js';
-import { memoryLogger } from '../../../tests/support/silent-logger.js';
+import { ledgerPerTest } from '../../../tests/support/temp-ledger.js';
 import { actor, enrol, earn } from '../../../tests/support/ledger-ops.js';
 
 
@@ -96,17 +94,12 @@ describe('CommitIndex against a Map', () => {
 });
 
 describe('idempotency across snapshots and restarts', () => {
-  let dir: ReturnType<typeof tempDir>;
+  const temp = ledgerPerTest();
+  const open = temp.open;
   let ledger: Ledger;
-  const open = () => Ledger.open({ dataDir: dir.path, logger: memoryLogger().logger, clock: new ManualClock() });
 
   beforeEach(async () => {
-    dir = tempDir();
     ledger = await open();
-  });
-  afterEach(async () => {
-    await ledger.close();
-    dir.remove();
   });
 
   it('answers a repeated id with its first result and refuses other content, after a snapshot and a restart', async () => {

@@ -1,24 +1,18 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { Ledger } from './ledger.js';
 import { ManualClock } from './clock.js';
 import { LedgerError, clubAccount, memberAccount } from './types.js';
-import { tempDir } from '../../../tests/support/temp-dir.js';
-import { memoryLogger } from '../../../tests/support/silent-logger.js';
+import { ledgerPerTest } from '../../../tests/support/temp-ledger.js';
 import { actor, enrol, earn, redeem } from '../../../tests/support/ledger-ops.js';
 
 
 describe('Ledger', () => {
-  let dir: ReturnType<typeof tempDir>;
+  const temp = ledgerPerTest();
+  const open = temp.open;
   let ledger: Ledger;
-  const open = () => Ledger.open({ dataDir: dir.path, logger: memoryLogger().logger, clock: new ManualClock() });
 
   beforeEach(async () => {
-    dir = tempDir();
     ledger = await open();
-  });
-  afterEach(async () => {
-    await ledger.close();
-    dir.remove();
   });
 
   it('applies a commit atomically and acknowledges it with a sequence number', async () => {
@@ -50,7 +44,7 @@ describe('Ledger', () => {
 
   it('answers a repeated old request from its journal record, and says so when even that is gone', async () => {
     await ledger.close();
-    ledger = await Ledger.open({ dataDir: dir.path, logger: memoryLogger().logger, clock: new ManualClock(), recentResults: 2 });
+    ledger = await open({ recentResults: 2 });
     await ledger.commit({ id: 'c1', actor, ops: [enrol('m1', '09120000001')] });
     const first = await ledger.commit({ id: 'c2', actor, ops: [earn('m1', 7)] });
     for (let i = 0; i < 5; i++) await ledger.commit({ id: `later${i}`, actor, ops: [earn('m1', 1)] });
@@ -131,7 +125,7 @@ describe('Ledger', () => {
   it('records when each commit happened and whether the clock was synchronised', async () => {
     const clock = new ManualClock(Date.UTC(2026, 0, 1), false);
     await ledger.close();
-    ledger = await Ledger.open({ dataDir: dir.path, logger: memoryLogger().logger, clock });
+    ledger = await open({ clock });
     const result = await ledger.commit({ id: 'c1', actor, ops: [enrol('m1', '09120000001')] });
     expect(result.at).toEqual({ atMs: Date.UTC(2026, 0, 1), clockSynced: false });
     expect(ledger.core.members.get('m1')?.createdAt.clockSynced).toBe(false);

@@ -4,7 +4,7 @@ import { nfcCardId, rc522CardId } from '../../../hardware/readers/card-id.js';
 /**
  * What a person typed in the members search box, understood the way the kiosk stores it:
  * a mobile number in any of its Iranian spellings (Persian/Arabic digits, +98, 0098, 0,
- * spaces and dashes) becomes `09XXXXXXXXX`; a card id (`nfc:04A1…`, or a bare NFC UID in hex)
+ * spaces and dashes) becomes `09XXXXXXXXX`; a card id (`nfc:04A1B2C3`, or a bare NFC UID in hex)
  * is looked up as a card; a few digits search inside mobile numbers; anything else is a name,
  * with Arabic ي/ك folded to Persian ی/ک.
  */

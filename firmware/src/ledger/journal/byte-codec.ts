@@ -59,7 +59,7 @@ export class NotCompactError extends Error {
   }
 }
 
-/** Appends to one growing scratch buffer; `take()` copies the bytes out. Reused, not per record. */
+/** Appends to one growing scratch buffer; `copyTo()` copies the bytes out. Reused, not per record. */
 export class ByteWriter {
   private buffer = Buffer.allocUnsafe(4096);
   length = 0;
@@ -130,10 +130,6 @@ export class ByteWriter {
     this.reserve(bytes.length);
     bytes.copy(this.buffer, this.length);
     this.length += bytes.length;
-  }
-
-  take(): Buffer {
-    return Buffer.from(this.buffer.subarray(0, this.length));
   }
 
   /** Copies the bytes written so far into `target` at `offset` (no intermediate buffer). */

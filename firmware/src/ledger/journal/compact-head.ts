@@ -93,17 +93,10 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 }
 
 /**
- * The compact head of `record`, or undefined when the record has a shape only JSON keeps
- * exactly (the caller then writes the JSON form). The decision depends only on the record's
- * JSON content, so the head office, given the decoded record, makes the same one.
- */
-export function encodeCompactHead(record: CommitRecord): Buffer | undefined {
-  return writeCompactHead(record)?.take();
-}
-
-/**
  * Writes the compact head of `record` into the shared writer and returns it (valid until the
- * next call), or undefined as `encodeCompactHead`. For writing straight into a frame.
+ * next call), or undefined when the record has a shape only JSON keeps exactly (the caller
+ * then writes the JSON form). The decision depends only on the record's JSON content, so the
+ * head office, given the decoded record, makes the same one.
  */
 export function writeCompactHead(record: CommitRecord): ByteWriter | undefined {
   const { actor, at, fingerprint } = record;

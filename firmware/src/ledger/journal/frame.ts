@@ -32,14 +32,9 @@ export interface DecodedFrame {
 }
 
 export function encodeFrame(seq: number, prevHash: Buffer, payload: Buffer): { frame: Buffer; hash: Buffer } {
-  const frame = allocateFrame(payload.length);
+  const frame = Buffer.allocUnsafe(FRAME_HEADER_BYTES + payload.length);
   payload.copy(frame, FRAME_HEADER_BYTES);
   return { frame, hash: sealFrame(frame, seq, prevHash) };
-}
-
-/** A frame for a payload of this many bytes, to be written at FRAME_HEADER_BYTES and sealed. */
-export function allocateFrame(payloadLength: number): Buffer {
-  return Buffer.allocUnsafe(FRAME_HEADER_BYTES + payloadLength);
 }
 
 /** Fills in the header of a frame whose payload is written; returns the frame's hash. */

@@ -1,7 +1,7 @@
 import type { CommitRecord } from '../types.js';
-import { encodeCompactHead, writeCompactHead } from './compact-head.js';
+import { writeCompactHead } from './compact-head.js';
 import { ReplayFingerprint, decodeCompactHead, decodeCompactReplayHead } from './compact-head-reader.js';
-import { allocateFrame, encodeFrame, FRAME_HEADER_BYTES, sealFrame } from './frame.js';
+import { encodeFrame, FRAME_HEADER_BYTES, sealFrame } from './frame.js';
 
 export { ReplayFingerprint };
 
@@ -27,29 +27,32 @@ const JSON_START = 0x7b;
 export const COMPACT_TAG = 0x01;
 
 export function encodeRecord(record: CommitRecord): Buffer {
-  const head = encodeCompactHead(record);
-  if (head === undefined) return encodeRecordJson(record);
-  const tail = Buffer.from(tailJson(record), 'utf8');
-  const payload = Buffer.allocUnsafe(1 + head.length + tail.length);
-  payload[0] = COMPACT_TAG;
-  head.copy(payload, 1);
-  tail.copy(payload, 1 + head.length);
-  return payload;
+  return compactPayloadAfter(0, record) ?? encodeRecordJson(record);
 }
 
 /**
  * The record as a journal frame: the same bytes as `encodeFrame(seq, prevHash, encodeRecord(record))`,
- * written once into the frame's own buffer rather than through three intermediate ones.
+ * written once into the frame's own buffer rather than through intermediate ones.
  */
 export function encodeRecordFrame(seq: number, prevHash: Buffer, record: CommitRecord): { frame: Buffer; hash: Buffer } {
-  const head = writeCompactHead(record);
-  if (head === undefined) return encodeFrame(seq, prevHash, encodeRecordJson(record));
-  const tail = tailJson(record);
-  const frame = allocateFrame(1 + head.length + Buffer.byteLength(tail, 'utf8'));
-  frame[FRAME_HEADER_BYTES] = COMPACT_TAG;
-  head.copyTo(frame, FRAME_HEADER_BYTES + 1);
-  frame.write(tail, FRAME_HEADER_BYTES + 1 + head.length, 'utf8');
+  const frame = compactPayloadAfter(FRAME_HEADER_BYTES, record);
+  if (frame === undefined) return encodeFrame(seq, prevHash, encodeRecordJson(record));
   return { frame, hash: sealFrame(frame, seq, prevHash) };
+}
+
+/**
+ * A buffer of `reserved` bytes (left for the caller to fill) followed by the record's compact
+ * payload, or undefined when the record has no compact head.
+ */
+function compactPayloadAfter(reserved: number, record: CommitRecord): Buffer | undefined {
+  const head = writeCompactHead(record);
+  if (head === undefined) return undefined;
+  const tail = tailJson(record);
+  const buffer = Buffer.allocUnsafe(reserved + 1 + head.length + Buffer.byteLength(tail, 'utf8'));
+  buffer[reserved] = COMPACT_TAG;
+  head.copyTo(buffer, reserved + 1);
+  buffer.write(tail, reserved + 1 + head.length, 'utf8');
+  return buffer;
 }
 
 /** The JSON form (format 1), as every record was written before the compact form existed. */
@@ -83,16 +86,11 @@ export function decodeRecord(payload: Buffer): CommitRecord {
   return { ...head, ...parseTail(payload, boundary + 1, payload.length) };
 }
 
-/** Only what replay needs: the record without its results and postings. */
-export function decodeRecordHead(buffer: Buffer, start: number, end: number): CommitRecord {
-  if (buffer[start] === COMPACT_TAG) return decodeCompactHead(buffer, start + 1, end).head;
-  return decodeJsonHead(buffer, start, end);
-}
-
 /**
- * `decodeRecordHead` for replay: a fingerprint written as bytes (as the ledger writes every
- * compact record) is left out of the record and handed over as bytes in `fingerprint`, which
- * the commit index takes as they are; otherwise `fingerprint` gets the record's own.
+ * Only what replay needs: the record without its results and postings. A fingerprint written
+ * as bytes (as the ledger writes every compact record) is left out of the record and handed
+ * over as bytes in `fingerprint`, which the commit index takes as they are; otherwise
+ * `fingerprint` gets the record's own.
  */
 export function decodeReplayHead(buffer: Buffer, start: number, end: number, fingerprint: ReplayFingerprint): CommitRecord {
   if (buffer[start] === COMPACT_TAG) return decodeCompactReplayHead(buffer, start + 1, end, fingerprint);
